@@ -1,0 +1,3 @@
+"""trademl: compile one cloud-neutral MLOps platform description into Terraform for four targets."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from trademl.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""Stage constructs per cloud. Each subpackage imports only its own provider bindings."""

@@ -1,0 +1,1 @@
+"""AWS constructs shared by both AWS flavours (aws-eks and aws-ecs)."""

@@ -1,0 +1,130 @@
+"""Drive one worker per target in parallel, merge their manifests, and swap the output in atomically."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from trademl.model import Profile, TargetName, load_profile
+from trademl.synth.node import resolve_node
+from trademl.synth.worker import Job, JobResult, run
+from trademl.targets.registry import stacks_for
+
+
+class SynthError(Exception):
+    """Synthesis failed; the previous output folder is untouched."""
+
+
+@dataclass(frozen=True, slots=True)
+class SynthResult:
+    out: Path
+    stacks: tuple[str, ...]
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+Progress = Callable[[str], None]
+
+
+def select(profiles: Sequence[Path], targets: Sequence[TargetName]) -> dict[TargetName, list[tuple[Path, Profile]]]:
+    """Validate every profile first (no jsii), then group profiles by the targets they list."""
+    jobs: dict[TargetName, list[tuple[Path, Profile]]] = {}
+    for path in profiles:
+        profile = load_profile(path)
+        for target in profile.targets.names():
+            if not targets or target in targets:
+                jobs.setdefault(target, []).append((path, profile))
+    return jobs
+
+
+def synthesize(
+    profiles: Sequence[Path],
+    targets: Sequence[TargetName] = (),
+    out: Path = Path("cdktf.out"),
+    jobs: int | None = None,
+    progress: Progress | None = None,
+) -> SynthResult:
+    selected = select(profiles, targets)
+    if not selected:
+        raise SynthError("no stack to synthesize: no profile lists the requested targets; "
+                         "fix: check --target against the profiles' targets")
+    node = resolve_node()
+    if node is None:
+        raise SynthError("no Node.js >= 22 for jsii; fix: run `make setup` (installs one under .tools/) "
+                         "or set JSII_NODE to a node >= 22")
+    os.environ["JSII_NODE"] = node
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Absolute: the jsii kernel resolves paths from its own working directory.
+    staging = out.resolve().with_name(f"{out.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        results = _run_workers(selected, staging, jobs, progress)
+        failed = [r for r in results if r.error]
+        if failed:
+            raise SynthError("\n".join(f"{r.target}: {r.error}" for r in failed))
+        order = [p.name for t in selected for _, prof in selected[t] for p in stacks_for(prof, t)]
+        _merge(staging, results, order)
+        _swap(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return SynthResult(out, tuple(order), {r.target: r.seconds for r in results})
+
+
+def _run_workers(selected: dict[TargetName, list[tuple[Path, Profile]]], staging: Path, jobs: int | None,
+                 progress: Progress | None) -> list[JobResult]:
+    (staging / "parts").mkdir(parents=True)
+    work = [Job(t.value, tuple(str(p) for p, _ in items), str(staging / "parts" / t.value))
+            for t, items in selected.items()]
+    workers = max(1, min(len(work), jobs or os.cpu_count() or 1))
+    say = progress or (lambda _msg: None)
+    results: list[JobResult] = []
+    start = time.perf_counter()
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        futures = {pool.submit(run, job): job for job in work}
+        for job in work:
+            say(f"  {job.target:<8} synthesizing {len(job.profiles)} profile(s)")
+        for future in as_completed(futures):
+            result = future.result()
+            status = "FAILED" if result.error else f"{len(result.stacks)} stacks"
+            say(f"  {result.target:<8} {status} in {result.seconds:.1f}s "
+                f"(elapsed {time.perf_counter() - start:.1f}s)")
+            results.append(result)
+    return sorted(results, key=lambda r: r.target)
+
+
+def _merge(staging: Path, results: list[JobResult], order: list[str]) -> None:
+    manifest: dict[str, object] = {}
+    stacks: dict[str, object] = {}
+    (staging / "stacks").mkdir(parents=True)
+    for result in results:
+        part = staging / "parts" / result.target
+        data = json.loads((part / "manifest.json").read_text())
+        manifest.setdefault("version", data["version"])
+        stacks.update(data["stacks"])
+        for name in data["stacks"]:
+            (part / "stacks" / name).rename(staging / "stacks" / name)
+    manifest["stacks"] = {name: stacks[name] for name in order}
+    shutil.rmtree(staging / "parts")
+    (staging / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Replace `out` with `staging` so a reader never sees a half-written folder."""
+    old = out.with_name(f"{out.name}.old-{os.getpid()}")
+    if out.exists():
+        out.rename(old)
+    staging.rename(out)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def stderr_progress(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
