@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from pathlib import Path
@@ -29,16 +30,43 @@ def _fail(lines: list[str]) -> None:
 
 
 profile_option = click.option(
-    "--profile", "profiles", multiple=True, type=click.Path(path_type=Path),
+    "--profile",
+    "profiles",
+    multiple=True,
+    type=click.Path(path_type=Path),
     help="Profile YAML (repeatable). Default: every profiles/*.yaml.",
 )
 target_option = click.option(
-    "--target", "targets", multiple=True, type=click.Choice([t.value for t in TargetName]),
+    "--target",
+    "targets",
+    multiple=True,
+    type=click.Choice([t.value for t in TargetName]),
     help="Only these targets (repeatable). Default: every target each profile lists.",
 )
 
 
-@click.group()
+class LazyGroup(click.Group):
+    """Commands whose modules import cloud SDKs load only when run, so `list`/`validate` stay instant."""
+
+    LAZY = {
+        "check": "trademl.check.command:check",
+        "parity": "trademl.parity.command:parity",
+        "bootstrap": "trademl.ops.command:bootstrap",
+        "doctor": "trademl.ops.command:doctor",
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.LAZY])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.LAZY:
+            module, _, attr = self.LAZY[cmd_name].partition(":")
+            command: click.Command = getattr(importlib.import_module(module), attr)
+            return command
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=LazyGroup)
 @click.version_option(package_name="trademl")
 def main() -> None:
     """Compile an MLOps platform for systematic trading into Terraform for AWS, Azure and Google Cloud."""
@@ -82,8 +110,15 @@ def list_stacks(profiles: tuple[Path, ...], targets: tuple[str, ...], as_json: b
                 plans = stacks_for(profile, target)
                 for plan in plans:
                     deps = [p.name for p in plans if _depends(plan.layer_name, p.layer_name)]
-                    rows.append({"name": plan.name, "profile": profile.name, "target": target.value,
-                                 "layer": plan.layer_name, "depends_on": deps})
+                    rows.append(
+                        {
+                            "name": plan.name,
+                            "profile": profile.name,
+                            "target": target.value,
+                            "layer": plan.layer_name,
+                            "depends_on": deps,
+                        }
+                    )
     except ProfileError as exc:
         _fail(exc.lines)
     if as_json:
@@ -115,14 +150,18 @@ def validate(profiles: tuple[Path, ...]) -> None:
         except ProfileError as exc:
             problems.extend(exc.lines)
         else:
-            click.echo(f"{path}: ok ({profile.name}, {profile.environment}, "
-                       f"targets: {', '.join(t.value for t in profile.targets.names())})")
+            click.echo(
+                f"{path}: ok ({profile.name}, {profile.environment}, "
+                f"targets: {', '.join(t.value for t in profile.targets.names())})"
+            )
     if problems:
         _fail(problems)
 
 
 @main.command()
-@click.option("--out", type=click.Path(path_type=Path), default=Path("profiles/schema.json"), show_default=True)
+@click.option(
+    "--out", type=click.Path(path_type=Path), default=Path("profiles/schema.json"), show_default=True
+)
 @click.option("--check", is_flag=True, help="Fail if OUT differs from the model's schema.")
 def schema(out: Path, check: bool) -> None:
     """Export the profile JSON Schema (editors autocomplete the YAML with it)."""
@@ -136,3 +175,4 @@ def schema(out: Path, check: bool) -> None:
         return
     out.write_text(text)
     click.echo(f"wrote {out}")
+

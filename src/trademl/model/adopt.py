@@ -31,105 +31,175 @@ _A = r"\d{12}"
 
 AwsVpcArn = Annotated[
     str,
-    _shaped(_AWS_ARN.format(svc="ec2", region=_R, acct=_A, rest=r"vpc/vpc-[0-9a-f]{8,17}"), "a VPC ARN",
-            "arn:aws:ec2:ap-northeast-1:123456789012:vpc/vpc-0a1b2c3d4e5f67890"),
+    _shaped(
+        _AWS_ARN.format(svc="ec2", region=_R, acct=_A, rest=r"vpc/vpc-[0-9a-f]{8,17}"),
+        "a VPC ARN",
+        "arn:aws:ec2:ap-northeast-1:123456789012:vpc/vpc-0a1b2c3d4e5f67890",
+    ),
 ]
 AwsSubnetArn = Annotated[
     str,
-    _shaped(_AWS_ARN.format(svc="ec2", region=_R, acct=_A, rest=r"subnet/subnet-[0-9a-f]{8,17}"),
-            "a subnet ARN", "arn:aws:ec2:ap-northeast-1:123456789012:subnet/subnet-0a1b2c3d4e5f67890"),
+    _shaped(
+        _AWS_ARN.format(svc="ec2", region=_R, acct=_A, rest=r"subnet/subnet-[0-9a-f]{8,17}"),
+        "a subnet ARN",
+        "arn:aws:ec2:ap-northeast-1:123456789012:subnet/subnet-0a1b2c3d4e5f67890",
+    ),
 ]
 AwsEksArn = Annotated[
     str,
-    _shaped(_AWS_ARN.format(svc="eks", region=_R, acct=_A, rest=r"cluster/[A-Za-z0-9][A-Za-z0-9_-]{0,99}"),
-            "an EKS cluster ARN", "arn:aws:eks:ap-northeast-1:123456789012:cluster/shared"),
+    _shaped(
+        _AWS_ARN.format(svc="eks", region=_R, acct=_A, rest=r"cluster/[A-Za-z0-9][A-Za-z0-9_-]{0,99}"),
+        "an EKS cluster ARN",
+        "arn:aws:eks:ap-northeast-1:123456789012:cluster/shared",
+    ),
 ]
 AwsKmsArn = Annotated[
     str,
-    _shaped(_AWS_ARN.format(svc="kms", region=_R, acct=_A, rest=r"key/[0-9a-f-]{36}|key/mrk-[0-9a-f]{32}"),
-            "a KMS key ARN", "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"),
+    _shaped(
+        _AWS_ARN.format(svc="kms", region=_R, acct=_A, rest=r"key/[0-9a-f-]{36}|key/mrk-[0-9a-f]{32}"),
+        "a KMS key ARN",
+        "arn:aws:kms:ap-northeast-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+    ),
 ]
 AwsZoneArn = Annotated[
     str,
-    _shaped(r"arn:aws[a-z-]*:route53:::hostedzone/Z[0-9A-Z]{1,32}", "a Route 53 hosted zone ARN",
-            "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ"),
+    _shaped(
+        r"arn:aws[a-z-]*:route53:::hostedzone/Z[0-9A-Z]{1,32}",
+        "a Route 53 hosted zone ARN",
+        "arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ",
+    ),
 ]
 AwsBucketArn = Annotated[
     str,
-    _shaped(r"arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", "an S3 bucket ARN",
-            "arn:aws:s3:::corp-audit-archive"),
+    _shaped(
+        r"arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+        "an S3 bucket ARN",
+        "arn:aws:s3:::corp-audit-archive",
+    ),
 ]
 AwsEcrArn = Annotated[
     str,
-    _shaped(_AWS_ARN.format(svc="ecr", region=_R, acct=_A, rest=r"repository/[a-z0-9][a-z0-9._/-]*"),
-            "an ECR repository ARN", "arn:aws:ecr:ap-northeast-1:123456789012:repository/trading"),
+    _shaped(
+        _AWS_ARN.format(svc="ecr", region=_R, acct=_A, rest=r"repository/[a-z0-9][a-z0-9._/-]*"),
+        "an ECR repository ARN",
+        "arn:aws:ecr:ap-northeast-1:123456789012:repository/trading",
+    ),
 ]
 
 _AZ = r"/subscriptions/[0-9a-f-]{36}/resourceGroups/[\w.()-]{1,90}/providers/"
 AzVnetId = Annotated[
     str,
-    _shaped(_AZ + r"Microsoft\.Network/virtualNetworks/[\w.-]{2,64}", "a virtual network resource id",
-            "/subscriptions/<uuid>/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub"),
+    _shaped(
+        _AZ + r"Microsoft\.Network/virtualNetworks/[\w.-]{2,64}",
+        "a virtual network resource id",
+        "/subscriptions/<uuid>/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub",
+    ),
 ]
 AzSubnetId = Annotated[
     str,
-    _shaped(_AZ + r"Microsoft\.Network/virtualNetworks/[\w.-]{2,64}/subnets/[\w.-]{1,80}", "a subnet resource id",
-            "/subscriptions/<uuid>/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub/subnets/ml"),
+    _shaped(
+        _AZ + r"Microsoft\.Network/virtualNetworks/[\w.-]{2,64}/subnets/[\w.-]{1,80}",
+        "a subnet resource id",
+        "/subscriptions/<uuid>/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub/subnets/ml",
+    ),
 ]
 AzAksId = Annotated[
     str,
-    _shaped(_AZ + r"Microsoft\.ContainerService/managedClusters/[\w-]{1,63}", "an AKS cluster resource id",
-            "/subscriptions/<uuid>/resourceGroups/aks/providers/Microsoft.ContainerService/managedClusters/shared"),
+    _shaped(
+        _AZ + r"Microsoft\.ContainerService/managedClusters/[\w-]{1,63}",
+        "an AKS cluster resource id",
+        "/subscriptions/<uuid>/resourceGroups/aks/providers/Microsoft.ContainerService/managedClusters/shared",
+    ),
 ]
 AzKeyId = Annotated[
     str,
-    _shaped(_AZ + r"Microsoft\.KeyVault/vaults/[\w-]{3,24}/keys/[\w-]{1,127}", "a Key Vault key resource id",
-            "/subscriptions/<uuid>/resourceGroups/keys/providers/Microsoft.KeyVault/vaults/corp-kv/keys/ml"),
+    _shaped(
+        _AZ + r"Microsoft\.KeyVault/vaults/[\w-]{3,24}/keys/[\w-]{1,127}",
+        "a Key Vault key resource id",
+        "/subscriptions/<uuid>/resourceGroups/keys/providers/Microsoft.KeyVault/vaults/corp-kv/keys/ml",
+    ),
 ]
 AzDnsZoneId = Annotated[
     str,
-    _shaped(_AZ + r"Microsoft\.Network/(dnsZones|trafficManagerProfiles)/[\w.-]{1,253}", "a DNS zone resource id",
-            "/subscriptions/<uuid>/resourceGroups/dns/providers/Microsoft.Network/dnsZones/trading.example.com"),
+    _shaped(
+        _AZ + r"Microsoft\.Network/(dnsZones|trafficManagerProfiles)/[\w.-]{1,253}",
+        "a DNS zone resource id",
+        "/subscriptions/<uuid>/resourceGroups/dns/providers/Microsoft.Network/dnsZones/trading.example.com",
+    ),
 ]
 AzStorageId = Annotated[
     str,
-    _shaped(_AZ + r"Microsoft\.Storage/storageAccounts/[a-z0-9]{3,24}", "a storage account resource id",
-            "/subscriptions/<uuid>/resourceGroups/audit/providers/Microsoft.Storage/storageAccounts/corpaudit"),
+    _shaped(
+        _AZ + r"Microsoft\.Storage/storageAccounts/[a-z0-9]{3,24}",
+        "a storage account resource id",
+        "/subscriptions/<uuid>/resourceGroups/audit/providers/Microsoft.Storage/storageAccounts/corpaudit",
+    ),
 ]
 AzAcrId = Annotated[
     str,
-    _shaped(_AZ + r"Microsoft\.ContainerRegistry/registries/[A-Za-z0-9]{5,50}", "a container registry resource id",
-            "/subscriptions/<uuid>/resourceGroups/acr/providers/Microsoft.ContainerRegistry/registries/corpacr"),
+    _shaped(
+        _AZ + r"Microsoft\.ContainerRegistry/registries/[A-Za-z0-9]{5,50}",
+        "a container registry resource id",
+        "/subscriptions/<uuid>/resourceGroups/acr/providers/Microsoft.ContainerRegistry/registries/corpacr",
+    ),
 ]
 
 _P = r"projects/[a-z][a-z0-9-]{4,28}[a-z0-9]"
 GcpNetworkName = Annotated[
-    str, _shaped(_P + r"/global/networks/[a-z]([-a-z0-9]{0,61}[a-z0-9])?", "a VPC network resource name",
-                 "projects/host-project/global/networks/shared-vpc"),
+    str,
+    _shaped(
+        _P + r"/global/networks/[a-z]([-a-z0-9]{0,61}[a-z0-9])?",
+        "a VPC network resource name",
+        "projects/host-project/global/networks/shared-vpc",
+    ),
 ]
 GcpSubnetName = Annotated[
-    str, _shaped(_P + r"/regions/[a-z0-9-]+/subnetworks/[a-z]([-a-z0-9]{0,61}[a-z0-9])?", "a subnetwork resource name",
-                 "projects/host-project/regions/asia-northeast1/subnetworks/ml"),
+    str,
+    _shaped(
+        _P + r"/regions/[a-z0-9-]+/subnetworks/[a-z]([-a-z0-9]{0,61}[a-z0-9])?",
+        "a subnetwork resource name",
+        "projects/host-project/regions/asia-northeast1/subnetworks/ml",
+    ),
 ]
 GcpClusterName = Annotated[
-    str, _shaped(_P + r"/locations/[a-z0-9-]+/clusters/[a-z]([-a-z0-9]{0,38}[a-z0-9])?", "a GKE cluster resource name",
-                 "projects/p/locations/asia-northeast1/clusters/shared"),
+    str,
+    _shaped(
+        _P + r"/locations/[a-z0-9-]+/clusters/[a-z]([-a-z0-9]{0,38}[a-z0-9])?",
+        "a GKE cluster resource name",
+        "projects/p/locations/asia-northeast1/clusters/shared",
+    ),
 ]
 GcpKeyName = Annotated[
-    str, _shaped(_P + r"/locations/[a-z0-9-]+/keyRings/[\w-]{1,63}/cryptoKeys/[\w-]{1,63}", "a Cloud KMS key name",
-                 "projects/kms-project/locations/asia-northeast1/keyRings/ml/cryptoKeys/data"),
+    str,
+    _shaped(
+        _P + r"/locations/[a-z0-9-]+/keyRings/[\w-]{1,63}/cryptoKeys/[\w-]{1,63}",
+        "a Cloud KMS key name",
+        "projects/kms-project/locations/asia-northeast1/keyRings/ml/cryptoKeys/data",
+    ),
 ]
 GcpZoneName = Annotated[
-    str, _shaped(_P + r"/managedZones/[a-z]([-a-z0-9]{0,61}[a-z0-9])?", "a Cloud DNS managed zone name",
-                 "projects/dns-project/managedZones/trading"),
+    str,
+    _shaped(
+        _P + r"/managedZones/[a-z]([-a-z0-9]{0,61}[a-z0-9])?",
+        "a Cloud DNS managed zone name",
+        "projects/dns-project/managedZones/trading",
+    ),
 ]
 GcpBucketName = Annotated[
-    str, _shaped(r"projects/_/buckets/[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]", "a bucket resource name",
-                 "projects/_/buckets/corp-audit-archive"),
+    str,
+    _shaped(
+        r"projects/_/buckets/[a-z0-9][a-z0-9._-]{1,61}[a-z0-9]",
+        "a bucket resource name",
+        "projects/_/buckets/corp-audit-archive",
+    ),
 ]
 GcpRepoName = Annotated[
-    str, _shaped(_P + r"/locations/[a-z0-9-]+/repositories/[a-z]([-a-z0-9]{0,61}[a-z0-9])?",
-                 "an Artifact Registry repository name", "projects/p/locations/asia-northeast1/repositories/ml"),
+    str,
+    _shaped(
+        _P + r"/locations/[a-z0-9-]+/repositories/[a-z]([-a-z0-9]{0,61}[a-z0-9])?",
+        "an Artifact Registry repository name",
+        "projects/p/locations/asia-northeast1/repositories/ml",
+    ),
 ]
 
 

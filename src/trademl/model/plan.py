@@ -23,7 +23,15 @@ class Layer(StrEnum):
     CICD = "cicd"  # keyless CI identities
 
 
-ORDER = (Layer.FOUNDATION, Layer.AUDIT, Layer.PLATFORM, Layer.WORKLOADS, Layer.DESK, Layer.FAILOVER, Layer.CICD)
+ORDER = (
+    Layer.FOUNDATION,
+    Layer.AUDIT,
+    Layer.PLATFORM,
+    Layer.WORKLOADS,
+    Layer.DESK,
+    Layer.FAILOVER,
+    Layer.CICD,
+)
 
 
 @dataclass(frozen=True, slots=True)

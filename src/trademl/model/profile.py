@@ -43,7 +43,9 @@ class Profile(Strict):
             raise ValueError(f"name {self.name!r} is longer than 12 characters; fix: shorten it")
         for key in self.tags:
             if not key.replace("-", "").replace("_", "").isalnum() or len(key) > 63:
-                raise ValueError(f"tag key {key!r} is not valid on every cloud; fix: use letters, digits, - and _")
+                raise ValueError(
+                    f"tag key {key!r} is not valid on every cloud; fix: use letters, digits, - and _"
+                )
         names = [d.name for d in self.desks]
         if len(set(names)) != len(names):
             raise ValueError("desks repeat a name; fix: give each desk a unique name")
@@ -95,8 +97,12 @@ class Profile(Strict):
         return f"{self.name}-{self.environment}"
 
     def all_tags(self, target: TargetName) -> dict[str, str]:
-        base = {"platform": self.name, "environment": self.environment, "target": target.value,
-                "managed-by": "trademl"}
+        base = {
+            "platform": self.name,
+            "environment": self.environment,
+            "target": target.value,
+            "managed-by": "trademl",
+        }
         return {**base, **self.tags}
 
     def desk(self, name: str) -> DeskSpec:

@@ -155,8 +155,30 @@ class AlertThresholds(Strict):
     accuracy_drop_percent: float = Field(default=5.0, gt=0, le=100)
 
 
-LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
-                      2922, 3288, 3653)
+LOG_RETENTION_DAYS = (
+    1,
+    3,
+    5,
+    7,
+    14,
+    30,
+    60,
+    90,
+    120,
+    150,
+    180,
+    365,
+    400,
+    545,
+    731,
+    1096,
+    1827,
+    2192,
+    2557,
+    2922,
+    3288,
+    3653,
+)
 
 
 class MonitoringSpec(Strict):
@@ -194,7 +216,9 @@ class SecuritySpec(Strict):
 
     customer_managed_keys: bool = Field(default=True, description="Turning this off is explicit.")
     key_rotation_days: int = Field(default=365, ge=90, le=2560)
-    private_networking: bool = Field(default=True, description="No public endpoints on data or control planes.")
+    private_networking: bool = Field(
+        default=True, description="No public endpoints on data or control planes."
+    )
     workload_identity: bool = True
     pod_security: Literal["restricted", "baseline"] = "restricted"
     threat_detection: bool = True

@@ -22,7 +22,9 @@ class TargetName(StrEnum):
 
     @property
     def cloud(self) -> Cloud:
-        return {"aws-eks": Cloud.AWS, "aws-ecs": Cloud.AWS, "azure": Cloud.AZURE, "gcp": Cloud.GCP}[self.value]
+        return {"aws-eks": Cloud.AWS, "aws-ecs": Cloud.AWS, "azure": Cloud.AZURE, "gcp": Cloud.GCP}[
+            self.value
+        ]
 
 
 def _regex(pattern: str, what: str, example: str) -> AfterValidator:
@@ -38,8 +40,12 @@ def _regex(pattern: str, what: str, example: str) -> AfterValidator:
 
 AwsAccountId = Annotated[str, _regex(r"\d{12}", "a 12-digit AWS account id", "123456789012")]
 AzureUuid = Annotated[
-    str, _regex(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "a lowercase UUID",
-                "00000000-0000-0000-0000-000000000000"),
+    str,
+    _regex(
+        r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        "a lowercase UUID",
+        "00000000-0000-0000-0000-000000000000",
+    ),
 ]
 GcpProjectId = Annotated[
     str, _regex(r"[a-z][a-z0-9-]{4,28}[a-z0-9]", "a Google Cloud project id (6-30 chars)", "trading-ml-prod")
@@ -97,11 +103,10 @@ class TargetSpec(Strict):
 
     @model_validator(mode="after")
     def _regions(self) -> Self:
-        if self.secondary_region is not None:
-            if self.secondary_region == self.region:
-                raise ValueError(
-                    f"secondary_region equals region ({self.region!r}); fix: pick a different failover region"
-                )
+        if self.secondary_region is not None and self.secondary_region == self.region:
+            raise ValueError(
+                f"secondary_region equals region ({self.region!r}); fix: pick a different failover region"
+            )
         return self
 
 

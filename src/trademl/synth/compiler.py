@@ -33,7 +33,9 @@ class SynthResult:
 Progress = Callable[[str], None]
 
 
-def select(profiles: Sequence[Path], targets: Sequence[TargetName]) -> dict[TargetName, list[tuple[Path, Profile]]]:
+def select(
+    profiles: Sequence[Path], targets: Sequence[TargetName]
+) -> dict[TargetName, list[tuple[Path, Profile]]]:
     """Validate every profile first (no jsii), then group profiles by the targets they list."""
     jobs: dict[TargetName, list[tuple[Path, Profile]]] = {}
     for path in profiles:
@@ -53,12 +55,16 @@ def synthesize(
 ) -> SynthResult:
     selected = select(profiles, targets)
     if not selected:
-        raise SynthError("no stack to synthesize: no profile lists the requested targets; "
-                         "fix: check --target against the profiles' targets")
+        raise SynthError(
+            "no stack to synthesize: no profile lists the requested targets; "
+            "fix: check --target against the profiles' targets"
+        )
     node = resolve_node()
     if node is None:
-        raise SynthError("no Node.js >= 22 for jsii; fix: run `make setup` (installs one under .tools/) "
-                         "or set JSII_NODE to a node >= 22")
+        raise SynthError(
+            "no Node.js >= 22 for jsii; fix: run `make setup` (installs one under .tools/) "
+            "or set JSII_NODE to a node >= 22"
+        )
     os.environ["JSII_NODE"] = node
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -78,11 +84,17 @@ def synthesize(
     return SynthResult(out, tuple(order), {r.target: r.seconds for r in results})
 
 
-def _run_workers(selected: dict[TargetName, list[tuple[Path, Profile]]], staging: Path, jobs: int | None,
-                 progress: Progress | None) -> list[JobResult]:
+def _run_workers(
+    selected: dict[TargetName, list[tuple[Path, Profile]]],
+    staging: Path,
+    jobs: int | None,
+    progress: Progress | None,
+) -> list[JobResult]:
     (staging / "parts").mkdir(parents=True)
-    work = [Job(t.value, tuple(str(p) for p, _ in items), str(staging / "parts" / t.value))
-            for t, items in selected.items()]
+    work = [
+        Job(t.value, tuple(str(p) for p, _ in items), str(staging / "parts" / t.value))
+        for t, items in selected.items()
+    ]
     workers = max(1, min(len(work), jobs or os.cpu_count() or 1))
     say = progress or (lambda _msg: None)
     results: list[JobResult] = []
@@ -95,8 +107,10 @@ def _run_workers(selected: dict[TargetName, list[tuple[Path, Profile]]], staging
         for future in as_completed(futures):
             result = future.result()
             status = "FAILED" if result.error else f"{len(result.stacks)} stacks"
-            say(f"  {result.target:<8} {status} in {result.seconds:.1f}s "
-                f"(elapsed {time.perf_counter() - start:.1f}s)")
+            say(
+                f"  {result.target:<8} {status} in {result.seconds:.1f}s "
+                f"(elapsed {time.perf_counter() - start:.1f}s)"
+            )
             results.append(result)
     return sorted(results, key=lambda r: r.target)
 

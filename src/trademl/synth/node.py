@@ -13,8 +13,9 @@ LOCAL = Path(".tools/node/node_modules/.bin/node")
 
 def node_major(node: str) -> int | None:
     try:
-        out = subprocess.run([node, "-p", "process.versions.node"], capture_output=True, text=True,
-                             timeout=30, check=True).stdout
+        out = subprocess.run(
+            [node, "-p", "process.versions.node"], capture_output=True, text=True, timeout=30, check=True
+        ).stdout
         return int(out.strip().split(".")[0])
     except (OSError, subprocess.SubprocessError, ValueError):
         return None

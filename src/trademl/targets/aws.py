@@ -1,15 +1,29 @@
-"""What both AWS flavours share: provider, foundation, audit and desk layers."""
+"""What both AWS flavours share: provider, foundation, audit and desk layers, and the shared platform
+pieces (container registry, alerts, market-data stream) each flavour's platform layer starts from."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cdktn_provider_aws.provider import AwsProvider
 
+from trademl.constructs.aws.alerts import Alerts, AlertsProps
 from trademl.constructs.aws.audit import AuditArchive, AuditArchiveProps
+from trademl.constructs.aws.audit_trail import AuditTrail, AuditTrailProps
 from trademl.constructs.aws.desk import AwsDesk, AwsDeskProps
 from trademl.constructs.aws.foundation import Foundation, FoundationProps
+from trademl.constructs.aws.registry import ContainerRegistry, ContainerRegistryProps
+from trademl.constructs.aws.stream import MarketStream, MarketStreamProps
 from trademl.model import DeskSpec
 from trademl.targets.base import LayerStack, TargetBuilder
 from trademl.targets.extensions import load_desk_class
+
+
+@dataclass(frozen=True, slots=True)
+class SharedPlatform:
+    registry: ContainerRegistry
+    alerts: Alerts
+    stream: MarketStream | None
 
 
 class AwsTargetBuilder(TargetBuilder):
@@ -17,19 +31,59 @@ class AwsTargetBuilder(TargetBuilder):
 
     def configure_providers(self, stack: LayerStack) -> None:
         spec = self.profile.aws(self.target)
-        AwsProvider(stack, "aws", region=spec.region, allowed_account_ids=[spec.account_id],
-                    default_tags=[{"tags": self.ctx.tags}])
+        AwsProvider(
+            stack,
+            "aws",
+            region=spec.region,
+            allowed_account_ids=[spec.account_id],
+            default_tags=[{"tags": self.ctx.tags}],
+        )
 
     def build_foundation(self, stack: LayerStack) -> None:
         self.foundation = Foundation(stack, "Foundation", FoundationProps(ctx=self.ctx))
 
     def build_audit(self, stack: LayerStack) -> None:
-        self.audit = AuditArchive(stack, "Audit", AuditArchiveProps(
-            ctx=self.ctx, key=self.foundation.key, access_logs=self.foundation.access_logs))
+        self.audit = AuditArchive(
+            stack,
+            "Audit",
+            AuditArchiveProps(ctx=self.ctx, key=self.foundation.key, access_logs=self.foundation.access_logs),
+        )
+        self.audit_trail = AuditTrail(
+            stack,
+            "AuditTrail",
+            AuditTrailProps(
+                ctx=self.ctx,
+                key=self.foundation.key,
+                archive=self.audit.bucket,
+                data_event_buckets=tuple(self.foundation.stores.values()),
+            ),
+        )
+
+    def build_shared_platform(self, stack: LayerStack) -> SharedPlatform:
+        """The registry (replicated to the failover region), the alert topic and the market-data stream."""
+        registry = ContainerRegistry(
+            stack,
+            "Registry",
+            ContainerRegistryProps(
+                ctx=self.ctx, key=self.foundation.key, replica_key=self.foundation.secondary_key
+            ),
+        )
+        alerts = Alerts(stack, "Alerts", AlertsProps(ctx=self.ctx))
+        stream = (
+            MarketStream(stack, "MarketStream", MarketStreamProps(ctx=self.ctx, key=self.foundation.key))
+            if self.profile.training.streaming_ingestion
+            else None
+        )
+        return SharedPlatform(registry=registry, alerts=alerts, stream=stream)
 
     def build_desk(self, stack: LayerStack, desk: DeskSpec) -> None:
         cls = AwsDesk
         if desk.extension:
             cls = load_desk_class(self.profile_path, desk.extension, "AwsDesk", AwsDesk)
-        cls(stack, "Desk", AwsDeskProps(ctx=self.ctx, desk=desk, key=self.foundation.key,
-                                        access_logs=self.foundation.access_logs))
+        self.desk = cls(
+            stack,
+            "Desk",
+            AwsDeskProps(
+                ctx=self.ctx, desk=desk, key=self.foundation.key, access_logs=self.foundation.access_logs
+            ),
+        )

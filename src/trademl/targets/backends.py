@@ -13,11 +13,23 @@ def configure_backend(stack: TerraformStack, profile: Profile, plan: StackPlan) 
     assert spec is not None
     state = spec.state
     if isinstance(state, S3State):
-        S3Backend(stack, bucket=state.bucket, key=f"{state.key_prefix}/{plan.name}.tfstate",
-                  region=state.region or spec.region, encrypt=True, use_lockfile=True)
+        S3Backend(
+            stack,
+            bucket=state.bucket,
+            key=f"{state.key_prefix}/{plan.name}.tfstate",
+            region=state.region or spec.region,
+            encrypt=True,
+            use_lockfile=True,
+        )
     elif isinstance(state, AzurermState):
-        AzurermBackend(stack, resource_group_name=state.resource_group, storage_account_name=state.storage_account,
-                       container_name=state.container, key=f"{plan.name}.tfstate", use_azuread_auth=True)
+        AzurermBackend(
+            stack,
+            resource_group_name=state.resource_group,
+            storage_account_name=state.storage_account,
+            container_name=state.container,
+            key=f"{plan.name}.tfstate",
+            use_azuread_auth=True,
+        )
     elif isinstance(state, GcsState):
         GcsBackend(stack, bucket=state.bucket, prefix=f"{state.prefix}/{plan.name}")
     else:

@@ -51,9 +51,14 @@ class TargetBuilder(ABC):
         return list(self.stacks.values())
 
     def _layer_builders(self) -> dict[Layer, Callable[[LayerStack], None]]:
-        return {Layer.FOUNDATION: self.build_foundation, Layer.AUDIT: self.build_audit,
-                Layer.PLATFORM: self.build_platform, Layer.WORKLOADS: self.build_workloads,
-                Layer.FAILOVER: self.build_failover, Layer.CICD: self.build_cicd}
+        return {
+            Layer.FOUNDATION: self.build_foundation,
+            Layer.AUDIT: self.build_audit,
+            Layer.PLATFORM: self.build_platform,
+            Layer.WORKLOADS: self.build_workloads,
+            Layer.FAILOVER: self.build_failover,
+            Layer.CICD: self.build_cicd,
+        }
 
     @abstractmethod
     def configure_providers(self, stack: LayerStack) -> None: ...
@@ -78,4 +83,3 @@ class TargetBuilder(ABC):
 
     def build_cicd(self, stack: LayerStack) -> None:
         raise NotImplementedError(f"{self.target.value}: cicd layer")
-

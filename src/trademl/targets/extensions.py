@@ -22,8 +22,12 @@ def load_desk_class(profile_path: Path, extension: str, attribute: str, base: ty
     if module is None:
         spec = importlib.util.spec_from_file_location(name, path)
         if spec is None or spec.loader is None:
-            raise ProfileError([f"{profile_path}: desks extension {extension!r} cannot be imported; "
-                                "fix: point it at a Python file"])
+            raise ProfileError(
+                [
+                    f"{profile_path}: desks extension {extension!r} cannot be imported; "
+                    "fix: point it at a Python file"
+                ]
+            )
         module = importlib.util.module_from_spec(spec)
         sys.modules[name] = module
         spec.loader.exec_module(module)
@@ -31,6 +35,10 @@ def load_desk_class(profile_path: Path, extension: str, attribute: str, base: ty
     if found is None:
         return base
     if not (isinstance(found, type) and issubclass(found, base)):
-        raise ProfileError([f"{profile_path}: {extension}: {attribute} does not subclass {base.__module__}."
-                            f"{base.__qualname__}; fix: derive it from that class"])
+        raise ProfileError(
+            [
+                f"{profile_path}: {extension}: {attribute} does not subclass {base.__module__}."
+                f"{base.__qualname__}; fix: derive it from that class"
+            ]
+        )
     return found

@@ -26,19 +26,27 @@ class TargetInfo:
 _AWS = ("cdktn_provider_aws",)
 TARGETS: dict[TargetName, TargetInfo] = {
     TargetName.AWS_EKS: TargetInfo(
-        TargetName.AWS_EKS, (Layer.FOUNDATION, Layer.AUDIT, Layer.DESK), "trademl.targets.aws_eks:AwsEksTarget",
+        TargetName.AWS_EKS,
+        (Layer.FOUNDATION, Layer.AUDIT, Layer.PLATFORM, Layer.WORKLOADS, Layer.DESK, Layer.FAILOVER),
+        "trademl.targets.aws_eks:AwsEksTarget",
         _AWS,
     ),
     TargetName.AWS_ECS: TargetInfo(
-        TargetName.AWS_ECS, (Layer.FOUNDATION, Layer.AUDIT, Layer.DESK), "trademl.targets.aws_ecs:AwsEcsTarget",
+        TargetName.AWS_ECS,
+        (Layer.FOUNDATION, Layer.AUDIT, Layer.PLATFORM, Layer.DESK, Layer.FAILOVER),
+        "trademl.targets.aws_ecs:AwsEcsTarget",
         _AWS,
     ),
     TargetName.AZURE: TargetInfo(
-        TargetName.AZURE, (Layer.FOUNDATION, Layer.AUDIT, Layer.DESK), "trademl.targets.azure:AzureTarget",
-        ("cdktn_provider_azurerm",),
+        TargetName.AZURE,
+        (Layer.FOUNDATION, Layer.AUDIT, Layer.PLATFORM, Layer.DESK),
+        "trademl.targets.azure:AzureTarget",
+        ("cdktn_provider_azurerm", "cdktn_provider_azapi"),
     ),
     TargetName.GCP: TargetInfo(
-        TargetName.GCP, (Layer.FOUNDATION, Layer.AUDIT, Layer.DESK), "trademl.targets.gcp:GcpTarget",
+        TargetName.GCP,
+        (Layer.FOUNDATION, Layer.AUDIT, Layer.PLATFORM, Layer.DESK),
+        "trademl.targets.gcp:GcpTarget",
         ("cdktn_provider_google",),
     ),
 }

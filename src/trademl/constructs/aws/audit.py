@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
+from trademl.constructs.aws.audit_trail import archive_writer_statements
 from trademl.constructs.aws.bucket import (
     AdoptedBucket,
     BucketRef,
@@ -33,13 +34,30 @@ class AuditArchive(Construct):
         ctx = props.ctx
         spec = ctx.profile.aws(ctx.target)
         mode = ctx.profile.audit_lock_mode
-        lock = None if mode == "none" else ObjectLock(
-            mode="COMPLIANCE" if mode == "compliance" else "GOVERNANCE",
-            years=ctx.profile.security.audit.retention_years,
+        lock = (
+            None
+            if mode == "none"
+            else ObjectLock(
+                mode="COMPLIANCE" if mode == "compliance" else "GOVERNANCE",
+                years=ctx.profile.security.audit.retention_years,
+            )
         )
+        name = ctx.name("audit", spec.account_id)
+        # An adopted archive's owner grants CloudTrail write access in their own bucket policy.
         self.bucket: BucketRef = (
-            AdoptedBucket(spec.adopt.audit_archive) if spec.adopt.audit_archive
-            else SecureBucket(self, "Archive", SecureBucketProps(
-                ctx=ctx, name=ctx.name("audit", spec.account_id), key=props.key, access_logs=props.access_logs,
-                tiering=Tiering.ARCHIVE, object_lock=lock))
+            AdoptedBucket(spec.adopt.audit_archive)
+            if spec.adopt.audit_archive
+            else SecureBucket(
+                self,
+                "Archive",
+                SecureBucketProps(
+                    ctx=ctx,
+                    name=name,
+                    key=props.key,
+                    access_logs=props.access_logs,
+                    tiering=Tiering.ARCHIVE,
+                    object_lock=lock,
+                    policy_statements=archive_writer_statements(ctx, name),
+                ),
+            )
         )

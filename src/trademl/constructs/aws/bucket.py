@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -80,6 +81,8 @@ class SecureBucketProps:
     """WORM retention. Implies versioning; noncurrent versions are then never expired."""
     noncurrent_days: int = 90
     region: str | None = None
+    policy_statements: tuple[Mapping[str, object], ...] = ()
+    """Extra bucket-policy statements (service writers such as CloudTrail). Default: TLS-only alone."""
 
 
 class SecureBucket(Construct, BucketRef):
@@ -92,34 +95,69 @@ class SecureBucket(Construct, BucketRef):
         self.name = props.name
         self.arn = f"arn:aws:s3:::{props.name}"
         region = props.region
-        S3BucketVersioningA(self, "Versioning", bucket=self.bucket.id, region=region,
-                            versioning_configuration={"status": "Enabled"})
+        S3BucketVersioningA(
+            self,
+            "Versioning",
+            bucket=self.bucket.id,
+            region=region,
+            versioning_configuration={"status": "Enabled"},
+        )
         sse = S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
             sse_algorithm="aws:kms" if props.key is not None else "AES256",
             kms_master_key_id=props.key.arn if props.key is not None else None,
         )
         S3BucketServerSideEncryptionConfigurationA(
-            self, "Encryption", bucket=self.bucket.id, region=region,
-            rule=[S3BucketServerSideEncryptionConfigurationRuleA(
-                apply_server_side_encryption_by_default=sse, bucket_key_enabled=props.key is not None)],
+            self,
+            "Encryption",
+            bucket=self.bucket.id,
+            region=region,
+            rule=[
+                S3BucketServerSideEncryptionConfigurationRuleA(
+                    apply_server_side_encryption_by_default=sse, bucket_key_enabled=props.key is not None
+                )
+            ],
         )
-        S3BucketPublicAccessBlock(self, "PublicAccessBlock", bucket=self.bucket.id, region=region,
-                                  block_public_acls=True, block_public_policy=True, ignore_public_acls=True,
-                                  restrict_public_buckets=True)
-        S3BucketOwnershipControls(self, "Ownership", bucket=self.bucket.id, region=region,
-                                  rule={"object_ownership": "BucketOwnerEnforced"})
+        S3BucketPublicAccessBlock(
+            self,
+            "PublicAccessBlock",
+            bucket=self.bucket.id,
+            region=region,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+        )
+        S3BucketOwnershipControls(
+            self,
+            "Ownership",
+            bucket=self.bucket.id,
+            region=region,
+            rule={"object_ownership": "BucketOwnerEnforced"},
+        )
         S3BucketPolicy(self, "TlsOnly", bucket=self.bucket.id, policy=self._policy(), region=region)
         if props.access_logs is not None:
-            S3BucketLoggingA(self, "AccessLogs", bucket=self.bucket.id, region=region,
-                             target_bucket=props.access_logs.name, target_prefix=f"s3/{props.name}/")
-        S3BucketLifecycleConfiguration(self, "Lifecycle", bucket=self.bucket.id, region=region,
-                                       rule=self._lifecycle_rules())
+            S3BucketLoggingA(
+                self,
+                "AccessLogs",
+                bucket=self.bucket.id,
+                region=region,
+                target_bucket=props.access_logs.name,
+                target_prefix=f"s3/{props.name}/",
+            )
+        S3BucketLifecycleConfiguration(
+            self, "Lifecycle", bucket=self.bucket.id, region=region, rule=self._lifecycle_rules()
+        )
         if props.object_lock is not None:
             S3BucketObjectLockConfigurationA(
-                self, "ObjectLock", bucket=self.bucket.id, region=region,
+                self,
+                "ObjectLock",
+                bucket=self.bucket.id,
+                region=region,
                 rule=S3BucketObjectLockConfigurationRuleA(
                     default_retention=S3BucketObjectLockConfigurationRuleDefaultRetentionA(
-                        mode=props.object_lock.mode, years=props.object_lock.years)),
+                        mode=props.object_lock.mode, years=props.object_lock.years
+                    )
+                ),
             )
 
     def _create_bucket(self) -> S3Bucket:
@@ -137,17 +175,23 @@ class SecureBucket(Construct, BucketRef):
 
     def _policy(self) -> str:
         arn = f"arn:aws:s3:::{self.props.name}"
-        return json.dumps({
-            "Version": "2012-10-17",
-            "Statement": [{
-                "Sid": "DenyInsecureTransport",
-                "Effect": "Deny",
-                "Principal": "*",
-                "Action": "s3:*",
-                "Resource": [arn, f"{arn}/*"],
-                "Condition": {"Bool": {"aws:SecureTransport": "false"}},
-            }],
-        }, sort_keys=True)
+        return json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Sid": "DenyInsecureTransport",
+                        "Effect": "Deny",
+                        "Principal": "*",
+                        "Action": "s3:*",
+                        "Resource": [arn, f"{arn}/*"],
+                        "Condition": {"Bool": {"aws:SecureTransport": "false"}},
+                    },
+                    *self.props.policy_statements,
+                ],
+            },
+            sort_keys=True,
+        )
 
     def _lifecycle_rules(self) -> list[S3BucketLifecycleConfigurationRule]:
         """Extension point: the lifecycle rules of this bucket."""
@@ -159,12 +203,25 @@ class SecureBucket(Construct, BucketRef):
         def move(days: int, storage_class: str) -> S3BucketLifecycleConfigurationRuleTransition:
             return S3BucketLifecycleConfigurationRuleTransition(days=days, storage_class=storage_class)
 
-        rules = [rule("abort-incomplete-uploads", abort_incomplete_multipart_upload=[
-            S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)])]
+        rules = [
+            rule(
+                "abort-incomplete-uploads",
+                abort_incomplete_multipart_upload=[
+                    S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(days_after_initiation=7)
+                ],
+            )
+        ]
         if self.props.object_lock is None:
-            rules.append(rule("expire-noncurrent", noncurrent_version_expiration=[
-                S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
-                    noncurrent_days=self.props.noncurrent_days)]))
+            rules.append(
+                rule(
+                    "expire-noncurrent",
+                    noncurrent_version_expiration=[
+                        S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
+                            noncurrent_days=self.props.noncurrent_days
+                        )
+                    ],
+                )
+            )
         if self.props.tiering is Tiering.INTELLIGENT:
             rules.append(rule("intelligent-tiering", transition=[move(0, "INTELLIGENT_TIERING")]))
         elif self.props.tiering is Tiering.ARCHIVE:

@@ -28,11 +28,18 @@ class AwsDesk(Construct):
         self.props = props
         self.store = self._create_store()
 
-    def _create_store(self) -> SecureBucket:
-        """Extension point: the desk's private store for features, models and results."""
+    def _store_props(self) -> SecureBucketProps:
+        """Extension point: how the desk's store is configured (return a `dataclasses.replace` of this)."""
         ctx, desk = self.props.ctx, self.props.desk
         account = ctx.profile.aws(ctx.target).account_id
-        return SecureBucket(self, "Store", SecureBucketProps(
-            ctx=ctx, name=ctx.name("desk", desk.name, account), key=self.props.key,
-            access_logs=self.props.access_logs, tiering=Tiering.INTELLIGENT,
-        ))
+        return SecureBucketProps(
+            ctx=ctx,
+            name=ctx.name("desk", desk.name, account),
+            key=self.props.key,
+            access_logs=self.props.access_logs,
+            tiering=Tiering.INTELLIGENT,
+        )
+
+    def _create_store(self) -> SecureBucket:
+        """Extension point: the desk's private store for features, models and results."""
+        return SecureBucket(self, "Store", self._store_props())

@@ -29,26 +29,63 @@ class Foundation(Construct):
         spec = ctx.profile.aws(ctx.target)
         self.account_id = spec.account_id
         self.key: KeyRef = (
-            AdoptedKey(spec.adopt.key) if spec.adopt.key else EncryptionKey(self, "Key", EncryptionKeyProps(
-                ctx=ctx, purpose="platform",
-                service_principals=("logs.amazonaws.com", "cloudtrail.amazonaws.com",
-                                    "delivery.logs.amazonaws.com"),
-            ))
+            AdoptedKey(spec.adopt.key)
+            if spec.adopt.key
+            else EncryptionKey(
+                self,
+                "Key",
+                EncryptionKeyProps(
+                    ctx=ctx,
+                    purpose="platform",
+                    service_principals=(
+                        "logs.amazonaws.com",
+                        "cloudtrail.amazonaws.com",
+                        "delivery.logs.amazonaws.com",
+                    ),
+                ),
+            )
         )
         self.network: NetworkRef = (
-            AdoptedNetwork(spec.adopt.network) if spec.adopt.network
+            AdoptedNetwork(spec.adopt.network)
+            if spec.adopt.network
             else PrivateNetwork(self, "Network", PrivateNetworkProps(ctx=ctx, key=self.key))
         )
         # S3 server access logging cannot deliver to an SSE-KMS bucket: this one bucket uses SSE-S3.
-        self.access_logs = SecureBucket(self, "AccessLogs", SecureBucketProps(
-            ctx=ctx, name=ctx.name("access-logs", spec.account_id), key=None, tiering=Tiering.ARCHIVE))
+        self.access_logs = SecureBucket(
+            self,
+            "AccessLogs",
+            SecureBucketProps(
+                ctx=ctx, name=ctx.name("access-logs", spec.account_id), key=None, tiering=Tiering.ARCHIVE
+            ),
+        )
+        # The failover region's key lives in that region (KMS keys never leave theirs): replicas of the
+        # models store and of container images are encrypted with it.
+        self.secondary_key: KeyRef | None = None
+        if ctx.profile.failover.enabled and spec.secondary_region:
+            self.secondary_key = EncryptionKey(
+                self,
+                "SecondaryKey",
+                EncryptionKeyProps(
+                    ctx=ctx,
+                    purpose="platform-secondary",
+                    region=spec.secondary_region,
+                    service_principals=("logs.amazonaws.com", "delivery.logs.amazonaws.com"),
+                ),
+            )
         self.stores: dict[str, SecureBucket] = {
             store: self._create_store(store) for store in ctx.profile.experiment.artifact_stores
         }
 
     def _create_store(self, store: str) -> SecureBucket:
         """Extension point: one artifact store (data, models, logs, ...)."""
-        return SecureBucket(self, f"Store-{store}", SecureBucketProps(
-            ctx=self.ctx, name=self.ctx.name(store, self.account_id), key=self.key,
-            access_logs=self.access_logs, tiering=STORE_TIERING.get(store, Tiering.INTELLIGENT),
-        ))
+        return SecureBucket(
+            self,
+            f"Store-{store}",
+            SecureBucketProps(
+                ctx=self.ctx,
+                name=self.ctx.name(store, self.account_id),
+                key=self.key,
+                access_logs=self.access_logs,
+                tiering=STORE_TIERING.get(store, Tiering.INTELLIGENT),
+            ),
+        )

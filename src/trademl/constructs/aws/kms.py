@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from cdktn_provider_aws.kms_alias import KmsAlias
@@ -34,6 +35,8 @@ class EncryptionKeyProps:
     """Default: the provider's region."""
     service_principals: tuple[str, ...] = field(default=("logs.amazonaws.com",))
     """AWS services allowed to use the key for encryption (CloudWatch Logs by default)."""
+    policy_statements: tuple[Mapping[str, object], ...] = ()
+    """Extra key-policy statements (e.g. a service-linked role that launches encrypted volumes)."""
 
 
 class EncryptionKey(Construct, KeyRef):
@@ -44,8 +47,13 @@ class EncryptionKey(Construct, KeyRef):
         self.props = props
         self.key = self._create_key()
         self.arn = self.key.arn
-        self.alias = KmsAlias(self, "Alias", name=f"alias/{props.ctx.prefix}-{props.purpose}",
-                              target_key_id=self.key.key_id, region=props.region)
+        self.alias = KmsAlias(
+            self,
+            "Alias",
+            name=f"alias/{props.ctx.prefix}-{props.purpose}",
+            target_key_id=self.key.key_id,
+            region=props.region,
+        )
 
     def _policy(self) -> str:
         account = self.props.ctx.profile.aws(self.props.ctx.target).account_id
@@ -64,12 +72,18 @@ class EncryptionKey(Construct, KeyRef):
                     "Sid": "ServicesEncrypt",
                     "Effect": "Allow",
                     "Principal": {"Service": sorted(self.props.service_principals)},
-                    "Action": ["kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
-                               "kms:ReEncrypt*"],
+                    "Action": [
+                        "kms:Decrypt",
+                        "kms:DescribeKey",
+                        "kms:Encrypt",
+                        "kms:GenerateDataKey*",
+                        "kms:ReEncrypt*",
+                    ],
                     "Resource": "*",
                     "Condition": {"StringEquals": {"aws:SourceAccount": account}},
                 }
             )
+        statements.extend(dict(s) for s in self.props.policy_statements)
         return json.dumps({"Version": "2012-10-17", "Statement": statements}, sort_keys=True)
 
     def _create_key(self) -> KmsKey:

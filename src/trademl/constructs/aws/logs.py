@@ -29,7 +29,11 @@ class LogGroup(Construct):
         if props.audit:
             days = max(days, 365)
         self.group = CloudwatchLogGroup(
-            self, "Group", name=props.name, kms_key_id=props.key.arn, retention_in_days=days,
+            self,
+            "Group",
+            name=props.name,
+            kms_key_id=props.key.arn,
+            retention_in_days=days,
             region=props.region,
         )
         self.arn = self.group.arn

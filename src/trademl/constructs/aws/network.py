@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
+from ipaddress import IPv4Network
 
 from cdktn import Fn, Token
 from cdktn_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones
@@ -29,6 +31,8 @@ class NetworkRef:
 
     vpc_id: str
     private_subnet_ids: list[str]
+    edge_subnet_ids: list[str]
+    """Subnets for internal load balancers (adopted networks: the private subnets)."""
     adopted: bool = False
 
 
@@ -36,6 +40,7 @@ class AdoptedNetwork(NetworkRef):
     def __init__(self, spec: AwsAdoptedNetwork) -> None:
         self.vpc_id = spec.vpc.rsplit("/", 1)[1]
         self.private_subnet_ids = [s.rsplit("/", 1)[1] for s in spec.private_subnets]
+        self.edge_subnet_ids = self.private_subnet_ids
         self.adopted = True
 
 
@@ -65,8 +70,9 @@ class PrivateNetwork(Construct, NetworkRef):
         self.vpc_id = self.vpc.id
         DefaultSecurityGroup(self, "DefaultSgClosed", vpc_id=self.vpc.id, region=region)
         zones = DataAwsAvailabilityZones(self, "Zones", state="available", region=region)
-        self.route_table = RouteTable(self, "PrivateRoutes", vpc_id=self.vpc.id, region=region,
-                                      tags={"Name": ctx.name("private")})
+        self.route_table = RouteTable(
+            self, "PrivateRoutes", vpc_id=self.vpc.id, region=region, tags={"Name": ctx.name("private")}
+        )
         self.private_subnets = self._subnets("Private", net.private_subnets(props.secondary), zones, region)
         self.edge_subnets = self._subnets("Edge", net.edge_subnets(props.secondary), zones, region)
         self.private_subnet_ids = [s.id for s in self.private_subnets]
@@ -82,8 +88,9 @@ class PrivateNetwork(Construct, NetworkRef):
         )
         self._flow_logs(ctx, props.key, region)
 
-    def _subnets(self, kind: str, cidrs: list[object], zones: DataAwsAvailabilityZones,
-                 region: str | None) -> list[Subnet]:
+    def _subnets(
+        self, kind: str, cidrs: Sequence[IPv4Network], zones: DataAwsAvailabilityZones, region: str | None
+    ) -> list[Subnet]:
         out = []
         for i, cidr in enumerate(cidrs):
             subnet = Subnet(
@@ -96,35 +103,73 @@ class PrivateNetwork(Construct, NetworkRef):
                 region=region,
                 tags={"Name": f"{kind.lower()}-{i}", "trademl/tier": kind.lower()},
             )
-            RouteTableAssociation(self, f"{kind}{i}Routes", subnet_id=subnet.id,
-                                  route_table_id=self.route_table.id, region=region)
+            RouteTableAssociation(
+                self,
+                f"{kind}{i}Routes",
+                subnet_id=subnet.id,
+                route_table_id=self.route_table.id,
+                region=region,
+            )
             out.append(subnet)
         return out
 
     def _flow_logs(self, ctx: BuildContext, key: KeyRef, region: str | None) -> None:
-        group = LogGroup(self, "FlowLogGroup", LogGroupProps(
-            ctx=ctx, name=f"/trademl/{ctx.prefix}/vpc-flow-logs{'-secondary' if region else ''}",
-            key=key, audit=True, region=region))
+        group = LogGroup(
+            self,
+            "FlowLogGroup",
+            LogGroupProps(
+                ctx=ctx,
+                name=f"/trademl/{ctx.prefix}/vpc-flow-logs{'-secondary' if region else ''}",
+                key=key,
+                audit=True,
+                region=region,
+            ),
+        )
         role = IamRole(
             self,
             "FlowLogRole",
             name_prefix="flowlogs-",
-            assume_role_policy=json.dumps({
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow", "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
-                               "Action": "sts:AssumeRole"}],
-            }),
+            assume_role_policy=json.dumps(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Principal": {"Service": "vpc-flow-logs.amazonaws.com"},
+                            "Action": "sts:AssumeRole",
+                        }
+                    ],
+                }
+            ),
         )
         IamRolePolicy(
             self,
             "FlowLogWrite",
             role=role.id,
-            policy=Fn.jsonencode({
-                "Version": "2012-10-17",
-                "Statement": [{"Effect": "Allow",
-                               "Action": ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                               "Resource": f"{group.arn}:*"}],
-            }),
+            policy=Fn.jsonencode(
+                {
+                    "Version": "2012-10-17",
+                    "Statement": [
+                        {
+                            "Effect": "Allow",
+                            "Action": [
+                                "logs:CreateLogStream",
+                                "logs:PutLogEvents",
+                                "logs:DescribeLogStreams",
+                            ],
+                            "Resource": f"{group.arn}:*",
+                        }
+                    ],
+                }
+            ),
         )
-        FlowLog(self, "FlowLog", vpc_id=self.vpc.id, traffic_type="ALL", log_destination=group.arn,
-                iam_role_arn=role.arn, max_aggregation_interval=60, region=region)
+        FlowLog(
+            self,
+            "FlowLog",
+            vpc_id=self.vpc.id,
+            traffic_type="ALL",
+            log_destination=group.arn,
+            iam_role_arn=role.arn,
+            max_aggregation_interval=60,
+            region=region,
+        )

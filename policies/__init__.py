@@ -1,0 +1,1 @@
+"""trademl's custom checkov checks (loaded with --external-checks-dir; checkov needs this file)."""

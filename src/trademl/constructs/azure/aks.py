@@ -1,0 +1,239 @@
+"""Inference cluster: private AKS with Entra RBAC and workload identity, a spot GPU pool with an
+on-demand fallback and an inference pool, attached to Azure ML through its Kubernetes extension."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktn_provider_azapi.resource import Resource, ResourceIdentity
+from cdktn_provider_azurerm.kubernetes_cluster import (
+    KubernetesCluster,
+    KubernetesClusterAzureActiveDirectoryRoleBasedAccessControl,
+    KubernetesClusterDefaultNodePool,
+    KubernetesClusterDefaultNodePoolUpgradeSettings,
+    KubernetesClusterIdentity,
+    KubernetesClusterMicrosoftDefender,
+    KubernetesClusterMonitorMetrics,
+    KubernetesClusterNetworkProfile,
+    KubernetesClusterNodeProvisioningProfile,
+    KubernetesClusterOmsAgent,
+)
+from cdktn_provider_azurerm.kubernetes_cluster_extension import KubernetesClusterExtension
+from cdktn_provider_azurerm.kubernetes_cluster_node_pool import KubernetesClusterNodePool
+from cdktn_provider_azurerm.resource_group import ResourceGroup
+from cdktn_provider_azurerm.role_assignment import RoleAssignment
+from cdktn_provider_azurerm.user_assigned_identity import UserAssignedIdentity
+from constructs import Construct
+
+from trademl.constructs.azure.foundation import AzureFoundation
+from trademl.constructs.azure.observability import Observability
+from trademl.constructs.azure.workspace import COMPUTE_TYPE, MlWorkspace
+from trademl.constructs.context import BuildContext
+from trademl.model.gpu import GpuClass, azure_vm_size
+
+ZONES = ["1", "2", "3"]
+GPU_TAINT = "nvidia.com/gpu=present:NoSchedule"
+ML_NAMESPACE = "azureml"
+KUBERNETES_COMPUTE = "aks-inference"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class InferenceClusterProps:
+    ctx: BuildContext
+    group: ResourceGroup
+    foundation: AzureFoundation
+    observability: Observability
+    ml: MlWorkspace
+    secondary: bool = False
+
+
+class InferenceCluster(Construct):
+    def __init__(self, scope: Construct, id: str, props: InferenceClusterProps) -> None:
+        super().__init__(scope, id)
+        self.props = props
+        ctx, f = props.ctx, props.foundation
+        suffix = "secondary" if props.secondary else ""
+        self.identity = UserAssignedIdentity(
+            self,
+            "ControlPlaneIdentity",
+            name=ctx.name("id", "aks", suffix),
+            location=props.group.location,
+            resource_group_name=props.group.name,
+            tags=ctx.tags,
+        )
+        # A private cluster in a custom subnet: its identity must manage that subnet before creation.
+        self.subnet_access = RoleAssignment(
+            self,
+            "SubnetNetworkContributor",
+            scope=f.network.subnet_ids["aks"],
+            role_definition_name="Network Contributor",
+            principal_id=self.identity.principal_id,
+            principal_type="ServicePrincipal",
+        )
+        self.cluster = self._create_cluster()
+        RoleAssignment(
+            self,
+            "KubeletAcrPull",
+            scope=props.ml.registry_id,
+            role_definition_name="AcrPull",
+            principal_id=self.cluster.kubelet_identity.object_id,
+            principal_type="ServicePrincipal",
+        )
+        self.pools = self._create_pools()
+        self.extension = KubernetesClusterExtension(
+            self,
+            "AzureMlExtension",
+            name="azureml",
+            cluster_id=self.cluster.id,
+            extension_type="Microsoft.AzureML.Kubernetes",
+            release_train="stable",
+            release_namespace=ML_NAMESPACE,
+            configuration_settings={
+                "enableInference": "True",
+                "enableTraining": "False",
+                "inferenceRouterHA": "True",
+                "inferenceRouterServiceType": "LoadBalancer",
+                "internalLoadBalancerProvider": "azure",
+                "allowInsecureConnections": "False",
+                "clusterPurpose": "FastProd" if ctx.profile.is_prod else "DevTest",
+            },
+        )
+        self.compute = self._attach()
+
+    def _create_cluster(self) -> KubernetesCluster:
+        """Extension point: the cluster."""
+        ctx, group, f, obs = self.props.ctx, self.props.group, self.props.foundation, self.props.observability
+        net = ctx.profile.azure().network
+        service = net.service_range(self.props.secondary)
+        suffix = "secondary" if self.props.secondary else ""
+        return KubernetesCluster(
+            self,
+            "Cluster",
+            name=ctx.name("aks", suffix),
+            location=group.location,
+            resource_group_name=group.name,
+            dns_prefix_private_cluster=ctx.name("aks", suffix, max_len=54),
+            private_cluster_enabled=True,
+            private_cluster_public_fqdn_enabled=False,
+            sku_tier="Standard" if ctx.profile.is_prod else "Free",
+            local_account_disabled=True,
+            role_based_access_control_enabled=True,
+            azure_active_directory_role_based_access_control=KubernetesClusterAzureActiveDirectoryRoleBasedAccessControl(
+                azure_rbac_enabled=True, tenant_id=ctx.profile.azure().tenant_id
+            ),
+            oidc_issuer_enabled=True,
+            workload_identity_enabled=ctx.profile.security.workload_identity,
+            azure_policy_enabled=True,
+            image_cleaner_enabled=True,
+            image_cleaner_interval_hours=48,
+            automatic_upgrade_channel="patch",
+            node_os_upgrade_channel="NodeImage",
+            identity=KubernetesClusterIdentity(type="UserAssigned", identity_ids=[self.identity.id]),
+            node_provisioning_profile=KubernetesClusterNodeProvisioningProfile(mode="Manual"),
+            default_node_pool=KubernetesClusterDefaultNodePool(
+                name="system",
+                vm_size="Standard_D4s_v5",
+                zones=ZONES,
+                auto_scaling_enabled=True,
+                min_count=3,
+                max_count=6,
+                only_critical_addons_enabled=True,
+                vnet_subnet_id=f.network.subnet_ids["aks"],
+                node_public_ip_enabled=False,
+                os_sku="AzureLinux",
+                temporary_name_for_rotation="systemtmp",
+                upgrade_settings=KubernetesClusterDefaultNodePoolUpgradeSettings(max_surge="33%"),
+            ),
+            network_profile=KubernetesClusterNetworkProfile(
+                network_plugin="azure",
+                network_plugin_mode="overlay",
+                network_data_plane="cilium",
+                network_policy="cilium",
+                pod_cidr=str(net.pod_range(self.props.secondary)),
+                service_cidr=str(service),
+                dns_service_ip=str(service[10]),
+                outbound_type="loadBalancer",
+                load_balancer_sku="standard",
+            ),
+            oms_agent=KubernetesClusterOmsAgent(
+                log_analytics_workspace_id=obs.workspace.id, msi_auth_for_monitoring_enabled=True
+            ),
+            microsoft_defender=KubernetesClusterMicrosoftDefender(log_analytics_workspace_id=obs.workspace.id)
+            if ctx.profile.security.threat_detection
+            else None,
+            monitor_metrics=KubernetesClusterMonitorMetrics(),
+            depends_on=[self.subnet_access],
+            tags=ctx.tags,
+        )
+
+    def _create_pools(self) -> dict[str, KubernetesClusterNodePool]:
+        """Extension point: user node pools (VM scale sets across zones 1-3, autoscaled; AKS repairs
+        unhealthy nodes itself). GPU: spot when training.spot_share > 0, on-demand fallback alongside."""
+        ctx = self.props.ctx
+        t, s = ctx.profile.training, ctx.profile.serving
+        pools: dict[str, KubernetesClusterNodePool] = {}
+        gpu_size = azure_vm_size(t.gpu)
+        if t.gpu is not GpuClass.NONE:
+            if t.spot_share > 0:
+                pools["gpuspot"] = self._pool("gpuspot", gpu_size, 0, t.max_nodes, spot=True, gpu=True)
+            if t.on_demand_fallback or t.spot_share == 0:
+                pools["gpu"] = self._pool("gpu", gpu_size, 0, t.max_nodes, spot=False, gpu=True)
+        pools["inference"] = self._pool(
+            "inference",
+            azure_vm_size(s.gpu),
+            s.min_replicas,
+            s.max_replicas,
+            spot=False,
+            gpu=s.gpu is not GpuClass.NONE,
+        )
+        return pools
+
+    def _pool(
+        self, name: str, size: str, low: int, high: int, *, spot: bool, gpu: bool
+    ) -> KubernetesClusterNodePool:
+        f = self.props.foundation
+        return KubernetesClusterNodePool(
+            self,
+            f"Pool-{name}",
+            name=name,
+            kubernetes_cluster_id=self.cluster.id,
+            vm_size=size,
+            mode="User",
+            zones=ZONES,
+            auto_scaling_enabled=True,
+            min_count=low,
+            max_count=high,
+            os_sku="AzureLinux",
+            vnet_subnet_id=f.network.subnet_ids["aks"],
+            node_public_ip_enabled=False,
+            priority="Spot" if spot else "Regular",
+            eviction_policy="Delete" if spot else None,
+            spot_max_price=-1 if spot else None,
+            gpu_driver="Install" if gpu else None,
+            node_taints=[GPU_TAINT] if gpu else None,
+            node_labels={"trademl/capacity": "spot" if spot else "on-demand"},
+            tags=self.props.ctx.tags,
+        )
+
+    def _attach(self) -> Resource:
+        """Extension point: attach the cluster to Azure ML as Kubernetes compute (v2 online endpoints;
+        never the legacy v1 inference cluster)."""
+        name = KUBERNETES_COMPUTE + ("-secondary" if self.props.secondary else "")
+        return Resource(
+            self,
+            "MlCompute",
+            type=COMPUTE_TYPE,
+            name=name[:24],
+            parent_id=self.props.ml.workspace_id,
+            location=self.props.group.location,
+            identity=[ResourceIdentity(type="SystemAssigned")],
+            body={
+                "properties": {
+                    "computeType": "Kubernetes",
+                    "resourceId": self.cluster.id,
+                    "disableLocalAuth": True,
+                    "properties": {"namespace": ML_NAMESPACE, "defaultInstanceType": "defaultinstancetype"},
+                }
+            },
+            depends_on=[self.extension],
+        )

@@ -1,0 +1,71 @@
+"""The audit archive: an immutable (WORM) container in its own account, resource group and layer, since a
+locked immutability policy makes the container, the account and the group undeletable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktn_provider_azurerm.storage_container_immutability_policy import StorageContainerImmutabilityPolicy
+from constructs import Construct
+
+from trademl.constructs.azure.group import layer_group
+from trademl.constructs.azure.keyvault import KeyRef, KeyUser
+from trademl.constructs.azure.storage import AdoptedStorage, SecureStorage, SecureStorageProps, StorageRef
+from trademl.constructs.context import BuildContext
+from trademl.model.naming import compact_name
+
+AUDIT_CONTAINER = "audit"
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class AzureAuditProps:
+    ctx: BuildContext
+    key: KeyRef
+    key_user: KeyUser
+
+
+class AzureAuditArchive(Construct):
+    """Time-based retention of security.audit.retention_years with protected append writes (logs can be
+    appended, never changed); locked (irreversible) only when the profile's lock mode is compliance."""
+
+    def __init__(self, scope: Construct, id: str, props: AzureAuditProps) -> None:
+        super().__init__(scope, id)
+        self.props = props
+        ctx = props.ctx
+        spec = ctx.profile.azure()
+        self.policy: StorageContainerImmutabilityPolicy | None = None
+        if spec.adopt.audit_archive:
+            self.storage: StorageRef = AdoptedStorage(spec.adopt.audit_archive)
+            return
+        self.group = layer_group(self, ctx, "audit")
+        account = SecureStorage(
+            self,
+            "Archive",
+            SecureStorageProps(
+                ctx=ctx,
+                group=self.group,
+                key=props.key,
+                key_user=props.key_user,
+                name=compact_name(
+                    ctx.profile.name, ctx.profile.environment, "audit", salt=spec.subscription_id
+                ),
+                retention_days=365,
+            ),
+        )
+        self.storage = account
+        self.container = account.add_container(AUDIT_CONTAINER)
+        if ctx.profile.audit_lock_mode != "none":
+            self.policy = self._create_policy()
+
+    def _create_policy(self) -> StorageContainerImmutabilityPolicy:
+        """Extension point: the container's immutability policy."""
+        ctx = self.props.ctx
+        return StorageContainerImmutabilityPolicy(
+            self,
+            "Immutability",
+            storage_container_resource_manager_id=self.container.id,
+            immutability_period_in_days=ctx.profile.security.audit.retention_years * 365,
+            protected_append_writes_enabled=True,
+            locked=ctx.profile.audit_lock_locked,
+            **ctx.stateful(),
+        )

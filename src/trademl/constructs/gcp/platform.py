@@ -1,0 +1,110 @@
+"""The platform layer of the gcp target: experiments, training, serving, monitoring and security, composed
+from the foundation's keys, network and stores."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from constructs import Construct
+
+from trademl.constructs.context import BuildContext
+
+from .bucket import BucketRef
+from .dns import ServingZone, ServingZoneProps
+from .endpoint import PredictionEndpoint, PredictionEndpointProps
+from .experiment import Experiments, ExperimentsProps
+from .fallback import ServingFallback, ServingFallbackProps
+from .gke import GkeCluster, GkeClusterProps
+from .kms import KeyRef
+from .monitoring import Monitoring, MonitoringProps
+from .network import NetworkRef
+from .security import DataInspection, DataInspectionProps, Perimeter, PerimeterProps
+from .training import Training, TrainingProps
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class PlatformProps:
+    ctx: BuildContext
+    keys: dict[str, KeyRef]
+    network: NetworkRef
+    stores: dict[str, BucketRef]
+
+
+class Platform(Construct):
+    def __init__(self, scope: Construct, id: str, props: PlatformProps) -> None:
+        super().__init__(scope, id)
+        ctx, keys, net = props.ctx, props.keys, props.network
+        spec = ctx.profile.gcp()
+        stores = {name: ref.name for name, ref in props.stores.items()}
+        models = stores.get("models", next(iter(stores.values())))
+        data = stores.get("data", next(iter(stores.values())))
+        self.experiments = Experiments(self, "Experiments", ExperimentsProps(ctx=ctx, keys=keys, network=net))
+        datasets = {name: ds.dataset_id for name, ds in self.experiments.datasets.items()}
+        self.training = Training(
+            self,
+            "Training",
+            TrainingProps(
+                ctx=ctx,
+                keys=keys,
+                network=net,
+                pipelines_repo=self.experiments.repositories["pipelines"],
+                models_bucket=models,
+                data_bucket=data,
+                monitoring_dataset=datasets["monitoring"],
+            ),
+        )
+        self.endpoint = PredictionEndpoint(
+            self,
+            "Endpoint",
+            PredictionEndpointProps(
+                ctx=ctx,
+                keys=keys,
+                predictions_dataset=datasets["predictions"],
+                monitoring_dataset=datasets["monitoring"],
+                models_bucket=models,
+                retrain_topic=self.training.retrain_topic.id,
+            ),
+        )
+        self.cluster = GkeCluster(
+            self, "Gke", GkeClusterProps(ctx=ctx, keys=keys, network=net, region=spec.region)
+        )
+        self.zone = ServingZone(self, "ServingZone", ServingZoneProps(ctx=ctx, network=net))
+        self.fallback = ServingFallback(
+            self,
+            "Fallback",
+            ServingFallbackProps(
+                ctx=ctx,
+                keys=keys,
+                network=net,
+                image=self.experiments.image(ctx.profile.serving.image),
+                source_bucket=models,
+                zone_name=self.zone.zone_name,
+                record=self.zone.serve_record,
+                primary_host=self.zone.primary_host,
+                docker_repository=self.experiments.repositories["images"].id,
+            ),
+        )
+        self.monitoring = Monitoring(
+            self,
+            "Monitoring",
+            MonitoringProps(
+                ctx=ctx,
+                endpoint_id=self.endpoint.endpoint.name,
+                retrain_topic=self.training.retrain_topic,
+                serving_alerts_topic=self.fallback.alerts_topic,
+            ),
+        )
+        self.perimeter = (
+            Perimeter(self, "Perimeter", PerimeterProps(ctx=ctx, access_policy=spec.access_policy))
+            if spec.access_policy
+            else None
+        )
+        self.inspection = DataInspection(
+            self,
+            "Dlp",
+            DataInspectionProps(
+                ctx=ctx,
+                buckets={k: v for k, v in stores.items() if k != "logs"},
+                findings_dataset=datasets["monitoring"],
+            ),
+        )

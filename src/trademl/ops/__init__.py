@@ -1,0 +1,1 @@
+"""Operations: bootstrap a target's state backend and preflight a profile against the real clouds."""

@@ -1,0 +1,1 @@
+"""Cross-cloud parity: capabilities recognised in the synthesized Terraform JSON, never in the constructs."""

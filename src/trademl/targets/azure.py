@@ -1,0 +1,86 @@
+"""Target azure: Azure ML + AKS, seed 000's and 001's Azure columns."""
+
+from __future__ import annotations
+
+from cdktn_provider_azapi.provider import AzapiProvider
+from cdktn_provider_azurerm.provider import (
+    AzurermProvider,
+    AzurermProviderFeatures,
+    AzurermProviderFeaturesKeyVault,
+    AzurermProviderFeaturesResourceGroup,
+)
+
+from trademl.constructs.azure.audit import AzureAuditArchive, AzureAuditProps
+from trademl.constructs.azure.desk import AzureDesk, AzureDeskProps
+from trademl.constructs.azure.foundation import AzureFoundation, AzureFoundationProps
+from trademl.constructs.azure.platform import AzurePlatform, AzurePlatformProps
+from trademl.constructs.azure.providers import RESOURCE_PROVIDERS
+from trademl.model import DeskSpec, Layer, TargetName
+from trademl.targets.base import LayerStack, TargetBuilder
+from trademl.targets.extensions import load_desk_class
+
+
+class AzureTarget(TargetBuilder):
+    target = TargetName.AZURE
+    foundation: AzureFoundation
+
+    def configure_providers(self, stack: LayerStack) -> None:
+        spec = self.profile.azure()
+        features = AzurermProviderFeatures(
+            # Purge-protected vaults cannot be purged anyway; recovering keeps a re-apply idempotent.
+            key_vault=[
+                AzurermProviderFeaturesKeyVault(
+                    purge_soft_delete_on_destroy=False, recover_soft_deleted_key_vaults=True
+                )
+            ],
+            resource_group=[
+                AzurermProviderFeaturesResourceGroup(prevent_deletion_if_contains_resources=True)
+            ],
+        )
+        # azurerm 5.x registers no resource provider by default: register exactly the ones used.
+        AzurermProvider(
+            stack,
+            "azurerm",
+            features=[features],
+            subscription_id=spec.subscription_id,
+            tenant_id=spec.tenant_id,
+            resource_provider_registrations="none",
+            resource_providers_to_register=list(RESOURCE_PROVIDERS),
+            storage_use_azuread=True,  # shared keys are off on every account
+        )
+        if stack.plan.layer not in (Layer.FOUNDATION, Layer.AUDIT):
+            # azapi only where azurerm cannot (ML computes, schedules, online endpoints).
+            AzapiProvider(
+                stack,
+                "azapi",
+                subscription_id=spec.subscription_id,
+                tenant_id=spec.tenant_id,
+                skip_provider_registration=True,
+            )
+
+    def build_foundation(self, stack: LayerStack) -> None:
+        self.foundation = AzureFoundation(stack, "Foundation", AzureFoundationProps(ctx=self.ctx))
+
+    def build_audit(self, stack: LayerStack) -> None:
+        self.audit = AzureAuditArchive(
+            stack,
+            "Audit",
+            AzureAuditProps(ctx=self.ctx, key=self.foundation.key, key_user=self.foundation.key_user),
+        )
+
+    def build_platform(self, stack: LayerStack) -> None:
+        self.platform = AzurePlatform(
+            stack, "Platform", AzurePlatformProps(ctx=self.ctx, foundation=self.foundation, audit=self.audit)
+        )
+
+    def build_desk(self, stack: LayerStack, desk: DeskSpec) -> None:
+        cls = AzureDesk
+        if desk.extension:
+            cls = load_desk_class(self.profile_path, desk.extension, "AzureDesk", AzureDesk)
+        cls(
+            stack,
+            "Desk",
+            AzureDeskProps(
+                ctx=self.ctx, desk=desk, key=self.foundation.key, key_user=self.foundation.key_user
+            ),
+        )

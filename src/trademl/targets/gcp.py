@@ -1,0 +1,59 @@
+"""The gcp target: Vertex AI, GKE and Cloud Run on a private VPC, with CMEK and VPC Service Controls."""
+
+from __future__ import annotations
+
+from cdktn_provider_google.provider import GoogleProvider
+
+from trademl.constructs.gcp.audit import AuditArchive, AuditArchiveProps
+from trademl.constructs.gcp.common import label_safe
+from trademl.constructs.gcp.desk import GcpDesk, GcpDeskProps
+from trademl.constructs.gcp.foundation import Foundation, FoundationProps
+from trademl.constructs.gcp.platform import Platform, PlatformProps
+from trademl.model import DeskSpec, TargetName
+from trademl.targets.base import LayerStack, TargetBuilder
+from trademl.targets.extensions import load_desk_class
+
+
+class GcpTarget(TargetBuilder):
+    target = TargetName.GCP
+    foundation: Foundation
+    audit: AuditArchive
+    platform: Platform
+
+    def configure_providers(self, stack: LayerStack) -> None:
+        spec = self.profile.gcp()
+        provider = GoogleProvider(stack, "google", project=spec.project_id, region=spec.region)
+        # Set through an override: jsii would rewrite the map's keys to snake_case (cost-center -> cost_center).
+        provider.add_override("default_labels", label_safe(self.ctx.tags))
+
+    def build_foundation(self, stack: LayerStack) -> None:
+        self.foundation = Foundation(stack, "Foundation", FoundationProps(ctx=self.ctx))
+
+    def build_audit(self, stack: LayerStack) -> None:
+        self.audit = AuditArchive(
+            stack,
+            "Audit",
+            AuditArchiveProps(
+                ctx=self.ctx, key=self.foundation.keys["storage"], access_logs=self.foundation.access_logs
+            ),
+        )
+
+    def build_platform(self, stack: LayerStack) -> None:
+        f = self.foundation
+        self.platform = Platform(
+            stack,
+            "Platform",
+            PlatformProps(ctx=self.ctx, keys=f.keys, network=f.network, stores=dict(f.stores)),
+        )
+
+    def build_desk(self, stack: LayerStack, desk: DeskSpec) -> None:
+        cls = GcpDesk
+        if desk.extension:
+            cls = load_desk_class(self.profile_path, desk.extension, "GcpDesk", GcpDesk)
+        cls(
+            stack,
+            "Desk",
+            GcpDeskProps(
+                ctx=self.ctx, desk=desk, keys=self.foundation.keys, access_logs=self.foundation.access_logs
+            ),
+        )
