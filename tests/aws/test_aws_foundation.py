@@ -13,15 +13,23 @@ def resources_of_data(stack_json, type_):
     return sorted(stack_json.get("data", {}).get(type_, {}))
 
 
+ACCOUNT = {"aws-eks": "111111111111", "aws-ecs": "222222222222"}
+
+
 @pytest.fixture(params=TARGETS)
-def foundation(request, synth_out):
-    return stack(synth_out, f"alpha-{request.param}-foundation")
+def target(request):
+    return request.param
+
+
+@pytest.fixture
+def foundation(target, synth_out):
+    return stack(synth_out, f"alpha-{target}-foundation")
 
 
 def test_customer_managed_key_rotates_and_survives_destroy_in_prod(foundation):
     key = assert_resource_like(foundation, "aws_kms_key", {"description": "alpha-prod platform (trademl)"})
     assert key["enable_key_rotation"] is True
-    assert key["rotation_period_in_days"] == 365
+    assert key["rotation_period_in_days"] == 90
     assert key["deletion_window_in_days"] == 30
     assert key["lifecycle"] == {"prevent_destroy": True}
 
@@ -48,8 +56,9 @@ def test_flow_logs_go_to_an_encrypted_log_group(foundation):
 
 
 @pytest.mark.parametrize("store", ["data", "models", "logs"])
-def test_artifact_stores_are_versioned_cmk_encrypted_and_private(foundation, store):
-    name = f"alpha-prod-{store}-111111111111"
+def test_artifact_stores_are_versioned_cmk_encrypted_and_private(foundation, target, store):
+    account = ACCOUNT[target]
+    name = f"alpha-prod-{store}-{account}"
     bucket_id, bucket = next(
         (k, v) for k, v in resources(foundation, "aws_s3_bucket").items() if v["bucket"] == name
     )
@@ -85,7 +94,7 @@ def test_artifact_stores_are_versioned_cmk_encrypted_and_private(foundation, sto
     assert_resource_like(
         foundation,
         "aws_s3_bucket_logging",
-        {"bucket": ref, "target_bucket": "alpha-prod-access-logs-111111111111"},
+        {"bucket": ref, "target_bucket": f"alpha-prod-access-logs-{account}"},
     )
     policy = assert_resource_like(foundation, "aws_s3_bucket_policy", {"bucket": ref})["policy"]
     assert '"aws:SecureTransport": "false"' in policy

@@ -42,7 +42,7 @@ def gpu_stack(tmp_path_factory):
     Inference(stack, "Inference", InferenceProps(
         placement=placement, cluster=cluster, network=foundation.network, key=foundation.key,
         public_images=PublicImageCache(stack, "PublicImages", PublicImageCacheProps(placement=placement)),
-        image="111111111111.dkr.ecr.ap-northeast-1.amazonaws.com/alpha-prod/runtime:1.0.0"))
+        image="222222222222.dkr.ecr.ap-northeast-1.amazonaws.com/alpha-prod/runtime:1.0.0"))
     return json.loads(cdktn.Testing.synth(stack))
 
 
@@ -71,7 +71,7 @@ def test_gpu_instances_use_the_ecs_gpu_ami_and_mix_spot(gpu_stack):
     assert distribution["on_demand_base_capacity"] == 2
     assert distribution["on_demand_percentage_above_base_capacity"] == 30
     overrides = group["mixed_instances_policy"]["launch_template"]["override"]
-    assert [o["instance_type"] for o in overrides][0] == "g4dn.xlarge"
+    assert overrides[0]["instance_type"] == "g4dn.xlarge"
     assert_resource_like(gpu_stack, "aws_ecs_cluster_capacity_providers", {})
 
 

@@ -93,8 +93,8 @@ def test_task_roles_are_least_privilege(platform):
                 for p in resources(platform, "aws_iam_role_policy").values()}
     task = next(v for k, v in policies.items() if k.endswith("Inference/Task/TaskRole/Inline"))
     resources_ = [s["Resource"] for s in task["Statement"]]
-    assert "arn:aws:s3:::alpha-prod-models-111111111111/serving/*" in resources_
-    assert not any(r == "*" and "s3:GetObject" in s["Action"] for s, r in zip(task["Statement"], resources_))
+    assert "arn:aws:s3:::alpha-prod-models-222222222222/serving/*" in resources_
+    assert not any(r == "*" and "s3:GetObject" in s["Action"] for s, r in zip(task["Statement"], resources_, strict=True))
     execution = next(v for k, v in policies.items() if k.endswith("Inference/Task/ExecutionRole/Inline"))
     actions = {a for s in execution["Statement"] for a in ([s["Action"]] if isinstance(s["Action"], str)
                                                            else s["Action"])}
@@ -134,9 +134,10 @@ def test_private_exposure_waf_blocks_all_but_operators(platform):
     acl = one(platform, "aws_wafv2_web_acl")
     assert acl["scope"] == "CLOUDFRONT" and acl["region"] == "us-east-1"
     assert "block" in acl["default_action"]
-    rules = json.loads(acl["rule_json"])
-    assert [r["Name"] for r in rules][-1] == "allow-operators"
-    assert "AWSManagedRulesCommonRuleSet" in {r["Name"] for r in rules}
+    rules = acl["rule"]
+    assert rules[-1]["name"] == "allow-operators" and rules[-1]["action"] == {"allow": {}}
+    managed = {r["statement"]["managed_rule_group_statement"]["name"] for r in rules[:-2]}
+    assert {"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet"} <= managed
 
 
 def test_vpc_endpoints_are_private(platform):

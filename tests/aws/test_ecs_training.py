@@ -29,7 +29,7 @@ def _branch(definition, use_spot):
 def test_spot_training_is_managed_checkpointed_and_bounded(definition):
     train = _branch(definition, True)["TrainSpot"]["Arguments"]
     assert train["EnableManagedSpotTraining"] is True
-    assert train["CheckpointConfig"]["S3Uri"].startswith("s3://alpha-prod-models-111111111111/training/platform/")
+    assert train["CheckpointConfig"]["S3Uri"].startswith("s3://alpha-prod-models-222222222222/training/platform/")
     stop = train["StoppingCondition"]
     assert stop["MaxRuntimeInSeconds"] == 24 * 3600 and stop["MaxWaitTimeInSeconds"] >= stop["MaxRuntimeInSeconds"]
     assert train["EnableNetworkIsolation"] is True and train["VpcConfig"]["Subnets"]
@@ -74,7 +74,7 @@ def test_sagemaker_role_reaches_only_its_buckets_and_key(platform):
                                                  ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]))]
     buckets = {r.split("/")[0] for s in s3 for r in ([s["Resource"]] if isinstance(s["Resource"], str)
                                                        else s["Resource"])}
-    assert buckets == {"arn:aws:s3:::alpha-prod-data-111111111111", "arn:aws:s3:::alpha-prod-models-111111111111"}
+    assert buckets == {"arn:aws:s3:::alpha-prod-data-222222222222", "arn:aws:s3:::alpha-prod-models-222222222222"}
 
 
 def test_state_machine_trains_evaluates_registers_deploys(platform):

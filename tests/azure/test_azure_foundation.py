@@ -56,8 +56,8 @@ def test_key_vault_is_rbac_purge_protected_and_private(foundation):
 def test_key_rotates_on_the_profile_schedule_and_expires(foundation):
     key = one(foundation, "azurerm_key_vault_key")
     assert key["key_type"] == "RSA-HSM"
-    assert key["rotation_policy"]["automatic"] == {"time_after_creation": "P365D"}
-    assert key["rotation_policy"]["expire_after"] == "P455D"
+    assert key["rotation_policy"]["automatic"] == {"time_after_creation": "P90D"}
+    assert key["rotation_policy"]["expire_after"] == "P180D"
 
 
 def test_storage_identity_may_use_only_the_key(foundation):

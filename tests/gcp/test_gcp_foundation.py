@@ -51,7 +51,7 @@ def test_keys_rotate_per_profile_and_are_protected_in_prod(foundation):
     keys = resources(foundation, "google_kms_crypto_key")
     assert {k["name"] for k in keys.values()} >= {"storage", "bigquery", "compute", "vertex", "registry"}
     for key in keys.values():
-        assert key["rotation_period"] == f"{365 * 86400}s"
+        assert key["rotation_period"] == f"{90 * 86400}s"
         assert key["purpose"] == "ENCRYPT_DECRYPT"
         assert key["lifecycle"] == {"prevent_destroy": True} and key["deletion_policy"] == "PREVENT"
     assert one(foundation, "google_kms_key_ring")["location"] == "asia-northeast1"
@@ -166,3 +166,35 @@ def test_each_desk_has_a_store_encrypted_with_the_foundation_key(synth_out, desk
     key = bucket["encryption"]["default_kms_key_name"]
     assert key.startswith("${data.terraform_remote_state.cross-stack-reference-input-alpha-gcp-foundation")
     assert bucket["public_access_prevention"] == "enforced" and bucket["versioning"] == {"enabled": True}
+
+
+@pytest.mark.parametrize("desk", ["momentum", "stat-arb"])
+def test_each_desk_has_its_own_identity_bound_by_workload_identity(synth_out, desk):
+    desk_stack = stack(synth_out, f"alpha-gcp-desk-{desk}")
+    assert one(desk_stack, "google_service_account")["account_id"] == f"alpha-prod-desk-{desk}"
+    binding = one(desk_stack, "google_service_account_iam_member")
+    assert binding["role"] == "roles/iam.workloadIdentityUser"
+    assert binding["member"] == f"serviceAccount:{PROJECT}.svc.id.goog[desk-{desk}/desk-{desk}]"
+    grant = one(desk_stack, "google_storage_bucket_iam_member")
+    assert grant["role"] == "roles/storage.objectAdmin" and grant["bucket"].startswith(
+        "${google_storage_bucket."
+    )
+    assert "condition" in one(desk_stack, "google_project_iam_member")
+
+
+@pytest.mark.parametrize("desk", ["momentum", "stat-arb"])
+def test_each_desk_schedules_retraining_into_its_own_store(synth_out, desk):
+    import base64
+    import json
+
+    desk_stack = stack(synth_out, f"alpha-gcp-desk-{desk}")
+    jobs = {j["name"]: j for j in resources(desk_stack, "google_cloud_scheduler_job").values()}
+    assert set(jobs) == {f"alpha-prod-train-{desk}-daily", f"alpha-prod-train-{desk}-weekly"}
+    target = jobs[f"alpha-prod-train-{desk}-daily"]["http_target"]
+    assert "cross-stack-reference-input-alpha-gcp-platform" in target["uri"]
+    argument = json.loads(json.loads(base64.b64decode(target["body"]))["argument"])
+    assert argument == {
+        "desk": desk,
+        "output_uri": f"gs://alpha-prod-desk-{desk}-{PROJECT}",
+        "schedule": "daily",
+    }

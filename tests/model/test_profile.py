@@ -171,6 +171,11 @@ BAD = [
         r"targets\.aws-eks\.adopt\.key: 'my-key' is not a KMS key ARN; fix: give it in the form 'arn:aws:kms:",
     ),
     (
+        "aws flavours share an account",
+        lambda d: d["targets"]["aws-ecs"].update(account_id="111111111111"),
+        r"targets\.aws-ecs\.account_id equals targets\.aws-eks\.account_id \(111111111111\).*; fix: deploy the two",
+    ),
+    (
         "replicas inverted",
         lambda d: d["serving"].update(min_replicas=5, max_replicas=2),
         r"serving: max_replicas \(2\) < min_replicas \(5\); fix: raise max_replicas",

@@ -35,7 +35,8 @@ def test_backends_come_from_the_profile(synth_out):
         "use_lockfile": True,
     }
     ecs = stack(synth_out, "alpha-aws-ecs-audit")["terraform"]["backend"]["s3"]
-    assert ecs["key"] == "trademl-ecs/alpha-aws-ecs-audit.tfstate"
+    assert ecs["bucket"] == "alpha-tfstate-222222222222"
+    assert ecs["key"] == "trademl/alpha-aws-ecs-audit.tfstate"
     az = stack(synth_out, "alpha-azure-foundation")["terraform"]["backend"]["azurerm"]
     assert az == {
         "container_name": "tfstate",

@@ -53,6 +53,13 @@ class Profile(Strict):
             raise ValueError(
                 "security.audit.lock_mode is 'none' in prod; fix: use 'auto' or 'compliance' (WORM is required)"
             )
+        eks, ecs = self.targets.aws_eks, self.targets.aws_ecs
+        if eks and ecs and eks.account_id == ecs.account_id:
+            raise ValueError(
+                f"targets.aws-ecs.account_id equals targets.aws-eks.account_id ({eks.account_id}): account-level "
+                "services (CloudTrail, Config, GuardDuty, Security Hub) and resource names would collide; "
+                "fix: deploy the two AWS flavours into separate accounts"
+            )
         for target in self.targets.names():
             spec = self.targets.get(target)
             assert spec is not None

@@ -187,7 +187,9 @@ class MonitoringSpec(Strict):
     metrics: Literal["prometheus", "native"] = Field(
         default="prometheus", description="prometheus: Prometheus + Grafana (managed where offered)."
     )
-    log_retention_days: int = Field(default=90, description="Operational logs; audit logs follow security.")
+    log_retention_days: int = Field(
+        default=365, description="Operational logs (at least a year, for investigations); audit logs follow security."
+    )
     alerts: AlertThresholds = AlertThresholds()
     drift_monitoring: bool = True
     notifications: Notifications = Notifications()
@@ -215,7 +217,9 @@ class SecuritySpec(Strict):
     """Stage 5: keys, private networking, identity, pod security and the audit trail."""
 
     customer_managed_keys: bool = Field(default=True, description="Turning this off is explicit.")
-    key_rotation_days: int = Field(default=365, ge=90, le=2560)
+    key_rotation_days: int = Field(
+        default=90, ge=90, le=2560, description="Key rotation period (90 days: the strictest stock check, CIS GCP)."
+    )
     private_networking: bool = Field(
         default=True, description="No public endpoints on data or control planes."
     )

@@ -9,6 +9,7 @@ from trademl.constructs.gcp.common import label_safe
 from trademl.constructs.gcp.desk import GcpDesk, GcpDeskProps
 from trademl.constructs.gcp.foundation import Foundation, FoundationProps
 from trademl.constructs.gcp.platform import Platform, PlatformProps
+from trademl.constructs.gcp.training import ScheduleTarget
 from trademl.model import DeskSpec, TargetName
 from trademl.targets.base import LayerStack, TargetBuilder
 from trademl.targets.extensions import load_desk_class
@@ -46,6 +47,13 @@ class GcpTarget(TargetBuilder):
             PlatformProps(ctx=self.ctx, keys=f.keys, network=f.network, stores=dict(f.stores)),
         )
 
+    def _schedule_target(self) -> ScheduleTarget | None:
+        platform = getattr(self, "platform", None)
+        if platform is None:
+            return None
+        t = platform.training
+        return ScheduleTarget(workflow_id=t.workflow.id, invoker_email=t.invoker.email)
+
     def build_desk(self, stack: LayerStack, desk: DeskSpec) -> None:
         cls = GcpDesk
         if desk.extension:
@@ -54,6 +62,10 @@ class GcpTarget(TargetBuilder):
             stack,
             "Desk",
             GcpDeskProps(
-                ctx=self.ctx, desk=desk, keys=self.foundation.keys, access_logs=self.foundation.access_logs
+                ctx=self.ctx,
+                desk=desk,
+                keys=self.foundation.keys,
+                access_logs=self.foundation.access_logs,
+                training=self._schedule_target(),
             ),
         )

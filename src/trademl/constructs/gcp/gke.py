@@ -13,10 +13,15 @@ from cdktn_provider_google.container_cluster import (
     ContainerClusterBinaryAuthorization,
     ContainerClusterDatabaseEncryption,
     ContainerClusterIpAllocationPolicy,
+    ContainerClusterMasterAuth,
+    ContainerClusterMasterAuthClientCertificateConfig,
     ContainerClusterMasterAuthorizedNetworksConfig,
     ContainerClusterMasterAuthorizedNetworksConfigCidrBlocks,
     ContainerClusterMonitoringConfig,
     ContainerClusterMonitoringConfigManagedPrometheus,
+    ContainerClusterNodeConfig,
+    ContainerClusterNodeConfigShieldedInstanceConfig,
+    ContainerClusterNodeConfigWorkloadMetadataConfig,
     ContainerClusterPrivateClusterConfig,
     ContainerClusterPrivateClusterConfigMasterGlobalAccessConfig,
 )
@@ -172,7 +177,11 @@ class GkeCluster(Construct):
             binary_authorization=ContainerClusterBinaryAuthorization(
                 evaluation_mode="PROJECT_SINGLETON_POLICY_ENFORCE"
             ),
-            master_auth={"client_certificate_config": {"issue_client_certificate": False}},
+            master_auth=ContainerClusterMasterAuth(
+                client_certificate_config=ContainerClusterMasterAuthClientCertificateConfig(
+                    issue_client_certificate=False
+                )
+            ),
             monitoring_config=ContainerClusterMonitoringConfig(
                 enable_components=["SYSTEM_COMPONENTS", "APISERVER", "SCHEDULER", "CONTROLLER_MANAGER"],
                 managed_prometheus=ContainerClusterMonitoringConfigManagedPrometheus(
@@ -182,6 +191,16 @@ class GkeCluster(Construct):
             logging_config={"enable_components": ["SYSTEM_COMPONENTS", "WORKLOADS"]},
             security_posture_config={"mode": "BASIC", "vulnerability_mode": "VULNERABILITY_BASIC"},
             resource_labels=label_safe(ctx.tags),
+            # Only for the short-lived default pool (removed at creation): still metadata-server protected.
+            node_config=ContainerClusterNodeConfig(
+                service_account=self.nodes.email,
+                workload_metadata_config=ContainerClusterNodeConfigWorkloadMetadataConfig(
+                    mode="GKE_METADATA"
+                ),
+                shielded_instance_config=ContainerClusterNodeConfigShieldedInstanceConfig(
+                    enable_secure_boot=True, enable_integrity_monitoring=True
+                ),
+            ),
         )
 
     def _create_pool(self, spec: PoolSpec) -> ContainerNodePool:

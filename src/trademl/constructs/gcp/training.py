@@ -158,34 +158,15 @@ class Training(Construct):
             labels=label_safe(ctx.tags),
         )
 
-    def add_schedule(
-        self, schedule: Schedule, argument: dict[str, str] | None = None, prefix: str = ""
-    ) -> CloudSchedulerJob:
-        """A Cloud Scheduler job that starts the training Workflow (times are UTC). Desks pass their own
-        argument (desk name, output bucket)."""
-        ctx = self.props.ctx
-        arg = argument or {"schedule": schedule.name}
-        body = json.dumps({"argument": json.dumps(arg, sort_keys=True)}, sort_keys=True)
-        return CloudSchedulerJob(
+    def add_schedule(self, schedule: Schedule) -> CloudSchedulerJob:
+        """A Cloud Scheduler job that starts the training Workflow (times are UTC)."""
+        return schedule_job(
             self,
-            f"Schedule-{prefix}{schedule.name}",
-            name=ctx.name("train", prefix + schedule.name),
-            region=self.region,
-            schedule=schedule.cron,
-            time_zone="Etc/UTC",
-            attempt_deadline="320s",
-            retry_config=CloudSchedulerJobRetryConfig(
-                retry_count=ctx.profile.training.retries, min_backoff_duration="30s", max_doublings=3
-            ),
-            http_target=CloudSchedulerJobHttpTarget(
-                uri=f"https://workflowexecutions.googleapis.com/v1/{self.workflow.id}/executions",
-                http_method="POST",
-                headers={"Content-Type": "application/json"},
-                body=base64.b64encode(body.encode()).decode(),
-                oauth_token=CloudSchedulerJobHttpTargetOauthToken(
-                    service_account_email=self.invoker.email, scope=CLOUD_PLATFORM
-                ),
-            ),
+            f"Schedule-{schedule.name}",
+            self.props.ctx,
+            schedule,
+            ScheduleTarget(workflow_id=self.workflow.id, invoker_email=self.invoker.email),
+            {"schedule": schedule.name},
         )
 
     def _create_topic(self) -> PubsubTopic:
@@ -242,3 +223,45 @@ class Training(Construct):
             service_account=self.invoker.email,
             labels=label_safe(ctx.tags),
         )
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class ScheduleTarget:
+    """The training Workflow and the identity allowed to start it (possibly cross-stack references)."""
+
+    workflow_id: str
+    invoker_email: str
+
+
+def schedule_job(
+    scope: Construct,
+    id: str,
+    ctx: BuildContext,
+    schedule: Schedule,
+    target: ScheduleTarget,
+    argument: dict[str, str],
+    prefix: str = "",
+) -> CloudSchedulerJob:
+    """Cloud Scheduler POSTs {"argument": <json>} to the Workflow executions API with an OAuth token."""
+    body = json.dumps({"argument": json.dumps(argument, sort_keys=True)}, sort_keys=True)
+    return CloudSchedulerJob(
+        scope,
+        id,
+        name=ctx.name("train", prefix, schedule.name),
+        region=ctx.profile.gcp().region,
+        schedule=schedule.cron,
+        time_zone="Etc/UTC",
+        attempt_deadline="320s",
+        retry_config=CloudSchedulerJobRetryConfig(
+            retry_count=ctx.profile.training.retries, min_backoff_duration="30s", max_doublings=3
+        ),
+        http_target=CloudSchedulerJobHttpTarget(
+            uri=f"https://workflowexecutions.googleapis.com/v1/{target.workflow_id}/executions",
+            http_method="POST",
+            headers={"Content-Type": "application/json"},
+            body=base64.b64encode(body.encode()).decode(),
+            oauth_token=CloudSchedulerJobHttpTargetOauthToken(
+                service_account_email=target.invoker_email, scope=CLOUD_PLATFORM
+            ),
+        ),
+    )
