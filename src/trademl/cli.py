@@ -6,6 +6,7 @@ import importlib
 import json
 import sys
 from pathlib import Path
+from typing import ClassVar
 
 import click
 
@@ -48,7 +49,7 @@ target_option = click.option(
 class LazyGroup(click.Group):
     """Commands whose modules import cloud SDKs load only when run, so `list`/`validate` stay instant."""
 
-    LAZY = {
+    LAZY: ClassVar[dict[str, str]] = {
         "check": "trademl.check.command:check",
         "parity": "trademl.parity.command:parity",
         "bootstrap": "trademl.ops.command:bootstrap",
@@ -77,13 +78,31 @@ def main() -> None:
 @target_option
 @click.option("--out", type=click.Path(path_type=Path), default=Path("cdktf.out"), show_default=True)
 @click.option("--jobs", type=click.IntRange(1, 16), default=None, help="Worker processes. Default: cores.")
-def synth(profiles: tuple[Path, ...], targets: tuple[str, ...], out: Path, jobs: int | None) -> None:
-    """Synthesize Terraform JSON for every stack into OUT (atomically)."""
+@click.option(
+    "--cache-dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Synth cache folder. Default: $TRADEML_CACHE_DIR or .trademl-cache.",
+)
+@click.option("--no-cache", is_flag=True, help="Synthesize every target; neither read nor write the cache.")
+def synth(
+    profiles: tuple[Path, ...],
+    targets: tuple[str, ...],
+    out: Path,
+    jobs: int | None,
+    cache_dir: Path | None,
+    no_cache: bool,
+) -> None:
+    """Synthesize Terraform JSON for every stack into OUT (atomically); unchanged targets come from the cache."""
     from trademl.synth import SynthError, synthesize
+    from trademl.synth.cache import resolve_dir
     from trademl.synth.compiler import stderr_progress
 
+    cache = None if no_cache else resolve_dir(cache_dir)
     try:
-        result = synthesize(_profiles(profiles), [TargetName(t) for t in targets], out, jobs, stderr_progress)
+        result = synthesize(
+            _profiles(profiles), [TargetName(t) for t in targets], out, jobs, stderr_progress, cache_dir=cache
+        )
     except ProfileError as exc:
         _fail(exc.lines)
     except SynthError as exc:
@@ -175,4 +194,3 @@ def schema(out: Path, check: bool) -> None:
         return
     out.write_text(text)
     click.echo(f"wrote {out}")
-

@@ -16,12 +16,20 @@ AUDIT, PLATFORM, FAILOVER = "alpha-aws-eks-audit", "alpha-aws-eks-platform", "al
 
 def test_cloudtrail_multi_region_validated_encrypted_to_logs(synth_out):
     s = stack(synth_out, AUDIT)
-    trail = assert_resource_like(s, "aws_cloudtrail", {
-        "is_multi_region_trail": True, "enable_log_file_validation": True, "include_global_service_events": True,
-        "s3_key_prefix": "cloudtrail"})
+    trail = assert_resource_like(
+        s,
+        "aws_cloudtrail",
+        {
+            "is_multi_region_trail": True,
+            "enable_log_file_validation": True,
+            "include_global_service_events": True,
+            "s3_key_prefix": "cloudtrail",
+        },
+    )
     assert trail["kms_key_id"] and trail["cloud_watch_logs_group_arn"].endswith(":*")
-    assert_resource_like(s, "aws_cloudwatch_log_group", {"name": "/trademl/alpha-prod/cloudtrail",
-                                                         "retention_in_days": 365})
+    assert_resource_like(
+        s, "aws_cloudwatch_log_group", {"name": "/trademl/alpha-prod/cloudtrail", "retention_in_days": 365}
+    )
 
 
 def test_firehose_decompresses_cloudwatch_logs_into_archive(synth_out):
@@ -30,7 +38,10 @@ def test_firehose_decompresses_cloudwatch_logs_into_archive(synth_out):
     assert stream["server_side_encryption"]["key_type"] == "CUSTOMER_MANAGED_CMK"
     processors = stream["extended_s3_configuration"]["processing_configuration"]["processors"]
     assert processors[0]["type"] == "Decompression"
-    assert processors[0]["parameters"][0] == {"parameter_name": "CompressionFormat", "parameter_value": "GZIP"}
+    assert processors[0]["parameters"][0] == {
+        "parameter_name": "CompressionFormat",
+        "parameter_value": "GZIP",
+    }
     assert one(s, "aws_cloudwatch_log_subscription_filter")["filter_pattern"] == ""
 
 
@@ -38,7 +49,9 @@ def test_archive_policy_admits_only_this_trail(synth_out):
     s = stack(synth_out, AUDIT)
     policies = [json.loads(p["policy"]) for p in resources(s, "aws_s3_bucket_policy").values()]
     sids = {st["Sid"]: st for p in policies for st in p["Statement"]}
-    assert sids["CloudTrailWrite"]["Condition"]["StringEquals"]["aws:SourceArn"].endswith(":trail/alpha-prod-trail")
+    assert sids["CloudTrailWrite"]["Condition"]["StringEquals"]["aws:SourceArn"].endswith(
+        ":trail/alpha-prod-trail"
+    )
 
 
 def test_config_guardduty_security_hub(synth_out):
@@ -50,7 +63,8 @@ def test_config_guardduty_security_hub(synth_out):
     features = {f["name"]: f for f in resources(s, "aws_guardduty_detector_feature").values()}
     assert {"EKS_AUDIT_LOGS", "RUNTIME_MONITORING", "S3_DATA_EVENTS"} <= set(features)
     assert {"name": "EKS_ADDON_MANAGEMENT", "status": "ENABLED"} in features["RUNTIME_MONITORING"][
-        "additional_configuration"]
+        "additional_configuration"
+    ]
     assert one(s, "aws_securityhub_account")["enable_default_standards"] is False
     arns = sorted(r["standards_arn"] for r in resources(s, "aws_securityhub_standards_subscription").values())
     assert any("aws-foundational-security-best-practices" in a for a in arns)
@@ -98,7 +112,9 @@ def test_failover_dns_health_checks_and_records(synth_out):
     s = stack(synth_out, FAILOVER)
     checks = resources(s, "aws_route53_health_check")
     assert {c["type"] for c in checks.values()} == {"CLOUDWATCH_METRIC"}
-    policies = sorted(r["failover_routing_policy"]["type"] for r in resources(s, "aws_route53_record").values())
+    policies = sorted(
+        r["failover_routing_policy"]["type"] for r in resources(s, "aws_route53_record").values()
+    )
     assert policies == ["PRIMARY", "SECONDARY"]
     assert len(one(s, "aws_route53_zone")["vpc"]) == 2
     # exposure is private in the example: no public anycast entry
@@ -110,8 +126,11 @@ def test_models_store_replicated_to_secondary_region_key(synth_out):
     rule = one(s, "aws_s3_bucket_replication_configuration")["rule"][0]
     assert rule["destination"]["replication_time"]["status"] == "Enabled"
     assert rule["source_selection_criteria"]["sse_kms_encrypted_objects"]["status"] == "Enabled"
-    assert_resource_like(stack(synth_out, "alpha-aws-eks-foundation"), "aws_kms_key",
-                         {"region": "ap-northeast-3", "enable_key_rotation": True})
+    assert_resource_like(
+        stack(synth_out, "alpha-aws-eks-foundation"),
+        "aws_kms_key",
+        {"region": "ap-northeast-3", "enable_key_rotation": True},
+    )
 
 
 def test_eventbridge_cron_conversion():

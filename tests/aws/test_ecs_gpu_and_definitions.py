@@ -37,12 +37,21 @@ def gpu_stack(tmp_path_factory):
     stack = cdktn.TerraformStack(cdktn.Testing.app(), "gpu")
     foundation = Foundation(stack, "Foundation", FoundationProps(ctx=ctx))
     placement = Placement(ctx=ctx)
-    cluster = EcsPlatformCluster(stack, "Cluster", EcsPlatformClusterProps(placement=placement,
-                                                                           network=foundation.network))
-    Inference(stack, "Inference", InferenceProps(
-        placement=placement, cluster=cluster, network=foundation.network, key=foundation.key,
-        public_images=PublicImageCache(stack, "PublicImages", PublicImageCacheProps(placement=placement)),
-        image="222222222222.dkr.ecr.ap-northeast-1.amazonaws.com/alpha-prod/runtime:1.0.0"))
+    cluster = EcsPlatformCluster(
+        stack, "Cluster", EcsPlatformClusterProps(placement=placement, network=foundation.network)
+    )
+    Inference(
+        stack,
+        "Inference",
+        InferenceProps(
+            placement=placement,
+            cluster=cluster,
+            network=foundation.network,
+            key=foundation.key,
+            public_images=PublicImageCache(stack, "PublicImages", PublicImageCacheProps(placement=placement)),
+            image="222222222222.dkr.ecr.ap-northeast-1.amazonaws.com/alpha-prod/runtime:1.0.0",
+        ),
+    )
     return json.loads(cdktn.Testing.synth(stack))
 
 
@@ -52,10 +61,18 @@ def test_gpu_inference_uses_an_ec2_capacity_provider(gpu_stack):
     assert asg["managed_scaling"]["status"] == "ENABLED"
     assert asg["managed_termination_protection"] == "ENABLED"
     service = one(gpu_stack, "aws_ecs_service")
-    assert service["capacity_provider_strategy"] == [{"capacity_provider": "${aws_ecs_capacity_provider."
-                                                     + next(iter(gpu_stack["resource"]["aws_ecs_capacity_provider"]))
-                                                     + ".name}", "base": 0, "weight": 1}]
-    assert service["ordered_placement_strategy"] == [{"type": "spread", "field": "attribute:ecs.availability-zone"}]
+    assert service["capacity_provider_strategy"] == [
+        {
+            "capacity_provider": "${aws_ecs_capacity_provider."
+            + next(iter(gpu_stack["resource"]["aws_ecs_capacity_provider"]))
+            + ".name}",
+            "base": 0,
+            "weight": 1,
+        }
+    ]
+    assert service["ordered_placement_strategy"] == [
+        {"type": "spread", "field": "attribute:ecs.availability-zone"}
+    ]
     app = json.loads(one(gpu_stack, "aws_ecs_task_definition")["container_definitions"])[0]
     assert app["resourceRequirements"] == [{"type": "GPU", "value": "1"}]
 
@@ -76,9 +93,20 @@ def test_gpu_instances_use_the_ecs_gpu_ami_and_mix_spot(gpu_stack):
 
 
 def _inputs(**overrides):
-    base = dict(role_arn="arn:role", image="img:1", instance_type="ml.g4dn.xlarge", data_uri="s3://d/",
-                output_uri="s3://m/training/x", key_arn="arn:key", subnet_ids=("s1",), security_group_ids=("g",),
-                model_package_group="grp", max_runtime_hours=2, retries=3, spot_default=True)
+    base = dict(
+        role_arn="arn:role",
+        image="img:1",
+        instance_type="ml.g4dn.xlarge",
+        data_uri="s3://d/",
+        output_uri="s3://m/training/x",
+        key_arn="arn:key",
+        subnet_ids=("s1",),
+        security_group_ids=("g",),
+        model_package_group="grp",
+        max_runtime_hours=2,
+        retries=3,
+        spot_default=True,
+    )
     return PipelineInputs(**{**base, **overrides})
 
 
@@ -88,19 +116,36 @@ def test_pipeline_definition_is_deterministic():
 
 
 def test_state_machine_without_fallback_has_no_on_demand_branch():
-    asl = json.loads(state_machine_definition(pipeline="p", model_group="g", cluster="c", service="s",
-                                              topic_arn="t", retries=2, fallback=False))
+    asl = json.loads(
+        state_machine_definition(
+            pipeline="p", model_group="g", cluster="c", service="s", topic_arn="t", retries=2, fallback=False
+        )
+    )
     assert "TrainOnDemand" not in asl["States"]
 
 
 def test_fails_blue_green_without_its_settings(gpu_stack):
     stack = cdktn.TerraformStack(cdktn.Testing.app(), "bad")
     with pytest.raises(ValueError, match="BLUE_GREEN needs blue_green"):
-        BalancedService(stack, "Bad", BalancedServiceProps(
-            placement=None, name="x", cluster=None, network=None, task=None,  # type: ignore[arg-type]
-            target_group_arn="", balancer_security_group_id="", port=1,
-            capacity=Capacity(on_demand_base=1, spot_percent=0), min_count=1, max_count=1,
-            target_utilization=50, deployment=Deployment.BLUE_GREEN))
+        BalancedService(
+            stack,
+            "Bad",
+            BalancedServiceProps(
+                placement=None,
+                name="x",
+                cluster=None,
+                network=None,
+                task=None,  # type: ignore[arg-type]
+                target_group_arn="",
+                balancer_security_group_id="",
+                port=1,
+                capacity=Capacity(on_demand_base=1, spot_percent=0),
+                min_count=1,
+                max_count=1,
+                target_utilization=50,
+                deployment=Deployment.BLUE_GREEN,
+            ),
+        )
 
 
 def test_image_ref_keeps_tag_or_digest():

@@ -29,9 +29,14 @@ def _branch(definition, use_spot):
 def test_spot_training_is_managed_checkpointed_and_bounded(definition):
     train = _branch(definition, True)["TrainSpot"]["Arguments"]
     assert train["EnableManagedSpotTraining"] is True
-    assert train["CheckpointConfig"]["S3Uri"].startswith("s3://alpha-prod-models-222222222222/training/platform/")
+    assert train["CheckpointConfig"]["S3Uri"].startswith(
+        "s3://alpha-prod-models-222222222222/training/platform/"
+    )
     stop = train["StoppingCondition"]
-    assert stop["MaxRuntimeInSeconds"] == 24 * 3600 and stop["MaxWaitTimeInSeconds"] >= stop["MaxRuntimeInSeconds"]
+    assert (
+        stop["MaxRuntimeInSeconds"] == 24 * 3600
+        and stop["MaxWaitTimeInSeconds"] >= stop["MaxRuntimeInSeconds"]
+    )
     assert train["EnableNetworkIsolation"] is True and train["VpcConfig"]["Subnets"]
     assert train["ResourceConfig"]["InstanceType"] == "ml.g4dn.xlarge"
     assert train["ResourceConfig"]["VolumeKmsKeyId"] and train["OutputDataConfig"]["KmsKeyId"]
@@ -56,29 +61,47 @@ def test_evaluate_gates_registration_with_a_fail_step(definition):
     check = steps["CheckSpot"]["Arguments"]
     assert check["IfSteps"][0]["Type"] == "RegisterModel"
     assert check["IfSteps"][0]["Arguments"]["ModelPackageGroupName"].startswith(
-        "${aws_sagemaker_model_package_group.")
+        "${aws_sagemaker_model_package_group."
+    )
     assert check["ElseSteps"][0]["Type"] == "Fail"
 
 
 def test_model_package_group_is_the_registry(platform):
-    assert_resource_like(platform, "aws_sagemaker_model_package_group",
-                         {"model_package_group_name": "alpha-prod-platform-models"})
+    assert_resource_like(
+        platform,
+        "aws_sagemaker_model_package_group",
+        {"model_package_group_name": "alpha-prod-platform-models"},
+    )
 
 
 def test_sagemaker_role_reaches_only_its_buckets_and_key(platform):
     role = assert_resource_like(platform, "aws_iam_role", {"name": "alpha-prod-platform-sagemaker"})
     assert "sagemaker.amazonaws.com" in role["assume_role_policy"]
-    policy = next(json.loads(p["policy"]) for p in resources(platform, "aws_iam_role_policy").values()
-                  if p["//"]["metadata"]["path"].endswith("Training/Role/Inline"))
-    s3 = [s for s in policy["Statement"] if any(a.startswith("s3:") for a in
-                                                 ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]))]
-    buckets = {r.split("/")[0] for s in s3 for r in ([s["Resource"]] if isinstance(s["Resource"], str)
-                                                       else s["Resource"])}
-    assert buckets == {"arn:aws:s3:::alpha-prod-data-222222222222", "arn:aws:s3:::alpha-prod-models-222222222222"}
+    policy = next(
+        json.loads(p["policy"])
+        for p in resources(platform, "aws_iam_role_policy").values()
+        if p["//"]["metadata"]["path"].endswith("Training/Role/Inline")
+    )
+    s3 = [
+        s
+        for s in policy["Statement"]
+        if any(a.startswith("s3:") for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"]))
+    ]
+    buckets = {
+        r.split("/")[0]
+        for s in s3
+        for r in ([s["Resource"]] if isinstance(s["Resource"], str) else s["Resource"])
+    }
+    assert buckets == {
+        "arn:aws:s3:::alpha-prod-data-222222222222",
+        "arn:aws:s3:::alpha-prod-models-222222222222",
+    }
 
 
 def test_state_machine_trains_evaluates_registers_deploys(platform):
-    machine = assert_resource_like(platform, "aws_sfn_state_machine", {"name": "alpha-prod-platform-retraining"})
+    machine = assert_resource_like(
+        platform, "aws_sfn_state_machine", {"name": "alpha-prod-platform-retraining"}
+    )
     asl = json.loads(machine["definition"])
     assert asl["StartAt"] == "Train"
     states = asl["States"]
@@ -86,7 +109,9 @@ def test_state_machine_trains_evaluates_registers_deploys(platform):
     for name in ("Train", "Evaluate", "Register", "Deploy"):
         assert states[name]["Retry"] and states[name]["Catch"][0]["Next"] == "NotifyFailure"
     assert states["NotifyFailure"]["Resource"] == "arn:aws:states:::sns:publish"
-    assert states["TrainOnDemand"]["Parameters"]["PipelineParameters"] == [{"Name": "UseSpot", "Value": "false"}]
+    assert states["TrainOnDemand"]["Parameters"]["PipelineParameters"] == [
+        {"Name": "UseSpot", "Value": "false"}
+    ]
     assert machine["tracing_configuration"] == {"enabled": True}
     assert machine["logging_configuration"]["level"] == "ALL"
     assert machine["encryption_configuration"]["type"] == "CUSTOMER_MANAGED_KMS_KEY"

@@ -61,7 +61,9 @@ def test_later_layers_read_earlier_ones_through_remote_state(synth_out):
 def test_output_has_no_host_or_folder_specific_text(synth_out):
     # Short host names ("vm") are ordinary words in resource names: only distinctive ones are checked.
     host = socket.gethostname()
-    needles = [str(ROOT), str(synth_out.parent), "/tmp/", "/home/", "/root/"] + ([host] if len(host) >= 6 else [])
+    needles = [str(ROOT), str(synth_out.parent), "/tmp/", "/home/", "/root/"] + (
+        [host] if len(host) >= 6 else []
+    )
     for path in synth_out.rglob("*.json"):
         text = path.read_text()
         for needle in needles:

@@ -58,7 +58,9 @@ def plan_stacks(profile: Profile, target: TargetName, layers: Sequence[Layer]) -
             continue
         if layer is Layer.DESK:
             out.extend(StackPlan(profile.name, target, layer, d.name) for d in profile.desks)
-        elif layer is Layer.FAILOVER and not profile.failover.enabled:
+        elif (layer is Layer.FAILOVER and not profile.failover.enabled) or (
+            layer is Layer.CICD and not (profile.cicd and profile.cicd.enabled)
+        ):
             continue
         else:
             out.append(StackPlan(profile.name, target, layer))

@@ -7,6 +7,7 @@ from typing import Literal, Self
 from pydantic import Field, model_validator
 
 from trademl.model.base import DnsName, Strict
+from trademl.model.cicd import CicdSpec
 from trademl.model.desks import DeskSpec
 from trademl.model.gpu import GpuClass, available, offered_by
 from trademl.model.stages import (
@@ -36,6 +37,7 @@ class Profile(Strict):
     security: SecuritySpec = SecuritySpec()
     failover: FailoverSpec = FailoverSpec()
     desks: tuple[DeskSpec, ...] = ()
+    cicd: CicdSpec | None = Field(default=None, description="Keyless GitHub Actions; omit for none.")
 
     @model_validator(mode="after")
     def _cross_field(self) -> Self:
@@ -46,6 +48,8 @@ class Profile(Strict):
                 raise ValueError(
                     f"tag key {key!r} is not valid on every cloud; fix: use letters, digits, - and _"
                 )
+        if self.cicd and self.cicd.enabled and self.is_prod and not self.cicd.reviewers:
+            raise ValueError("cicd.reviewers is empty in prod; fix: name who approves applies")
         names = [d.name for d in self.desks]
         if len(set(names)) != len(names):
             raise ValueError("desks repeat a name; fix: give each desk a unique name")

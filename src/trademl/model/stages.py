@@ -188,7 +188,8 @@ class MonitoringSpec(Strict):
         default="prometheus", description="prometheus: Prometheus + Grafana (managed where offered)."
     )
     log_retention_days: int = Field(
-        default=365, description="Operational logs (at least a year, for investigations); audit logs follow security."
+        default=365,
+        description="Operational logs (at least a year, for investigations); audit logs follow security.",
     )
     alerts: AlertThresholds = AlertThresholds()
     drift_monitoring: bool = True
@@ -218,7 +219,10 @@ class SecuritySpec(Strict):
 
     customer_managed_keys: bool = Field(default=True, description="Turning this off is explicit.")
     key_rotation_days: int = Field(
-        default=90, ge=90, le=2560, description="Key rotation period (90 days: the strictest stock check, CIS GCP)."
+        default=90,
+        ge=90,
+        le=2560,
+        description="Key rotation period (90 days: the strictest stock check, CIS GCP).",
     )
     private_networking: bool = Field(
         default=True, description="No public endpoints on data or control planes."

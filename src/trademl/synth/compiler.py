@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from trademl.model import Profile, TargetName, load_profile
+from trademl.synth.cache import Cache, keys_for, run_inputs
+from trademl.synth.groups import plan_groups
 from trademl.synth.node import resolve_node
-from trademl.synth.worker import Job, JobResult, run
+from trademl.synth.worker import TARGET_VERSIONS, Job, JobResult, run_group
 from trademl.targets.registry import stacks_for
 
 
@@ -52,13 +54,56 @@ def synthesize(
     out: Path = Path("cdktf.out"),
     jobs: int | None = None,
     progress: Progress | None = None,
+    *,
+    cache_dir: Path | None = None,
 ) -> SynthResult:
+    """Synthesize every selected target into `out`; with `cache_dir`, unchanged targets are copied."""
     selected = select(profiles, targets)
     if not selected:
         raise SynthError(
             "no stack to synthesize: no profile lists the requested targets; "
             "fix: check --target against the profiles' targets"
         )
+    say = progress or (lambda _msg: None)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Absolute: the jsii kernel resolves paths from its own working directory.
+    staging = out.resolve().with_name(f"{out.name}.tmp-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        (staging / "parts").mkdir(parents=True)
+        cache = Cache(cache_dir) if cache_dir is not None else None
+        keys = keys_for(selected, run_inputs(TARGET_VERSIONS)) if cache else {}
+        results: list[JobResult] = []
+        todo: dict[TargetName, list[tuple[Path, Profile]]] = {}
+        for target, items in selected.items():
+            part = staging / "parts" / target.value
+            if cache is not None and cache.load(keys[target], part):
+                names = json.loads((part / "manifest.json").read_text())["stacks"]
+                results.append(JobResult(target.value, tuple(names), 0.0))
+                say(f"  {target.value:<8} unchanged: {len(names)} stacks from the cache")
+            else:
+                todo[target] = items
+        if todo:  # a warm no-change synth never gets here: no node lookup, no process pool
+            _use_node()
+            fresh = _run_workers(todo, staging, jobs, say)
+            if cache is not None:
+                for result in fresh:
+                    if not result.error:
+                        cache.store(keys[TargetName(result.target)], staging / "parts" / result.target)
+            results.extend(fresh)
+        failed = [r for r in results if r.error]
+        if failed:
+            raise SynthError("\n".join(f"{r.target}: {r.error}" for r in failed))
+        order = [p.name for t in selected for _, prof in selected[t] for p in stacks_for(prof, t)]
+        _merge(staging, sorted(results, key=lambda r: r.target), order)
+        _swap(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return SynthResult(out, tuple(order), {r.target: r.seconds for r in results})
+
+
+def _use_node() -> None:
     node = resolve_node()
     if node is None:
         raise SynthError(
@@ -66,52 +111,37 @@ def synthesize(
             "or set JSII_NODE to a node >= 22"
         )
     os.environ["JSII_NODE"] = node
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    # Absolute: the jsii kernel resolves paths from its own working directory.
-    staging = out.resolve().with_name(f"{out.name}.tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
-    try:
-        results = _run_workers(selected, staging, jobs, progress)
-        failed = [r for r in results if r.error]
-        if failed:
-            raise SynthError("\n".join(f"{r.target}: {r.error}" for r in failed))
-        order = [p.name for t in selected for _, prof in selected[t] for p in stacks_for(prof, t)]
-        _merge(staging, results, order)
-        _swap(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return SynthResult(out, tuple(order), {r.target: r.seconds for r in results})
 
 
 def _run_workers(
     selected: dict[TargetName, list[tuple[Path, Profile]]],
     staging: Path,
     jobs: int | None,
-    progress: Progress | None,
+    say: Progress,
 ) -> list[JobResult]:
-    (staging / "parts").mkdir(parents=True)
-    work = [
-        Job(t.value, tuple(str(p) for p, _ in items), str(staging / "parts" / t.value))
+    work = {
+        t: Job(t.value, tuple(str(p) for p, _ in items), str(staging / "parts" / t.value))
         for t, items in selected.items()
-    ]
-    workers = max(1, min(len(work), jobs or os.cpu_count() or 1))
-    say = progress or (lambda _msg: None)
+    }
+    groups = plan_groups(list(work))
+    workers = max(1, min(len(groups), jobs or os.cpu_count() or 1))
     results: list[JobResult] = []
     start = time.perf_counter()
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        futures = {pool.submit(run, job): job for job in work}
-        for job in work:
-            say(f"  {job.target:<8} synthesizing {len(job.profiles)} profile(s)")
+    # One group per process: a jsii kernel never holds two clouds' bindings, which caps memory.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1) as pool:
+        futures = [pool.submit(run_group, tuple(work[t] for t in group)) for group in groups]
+        for group in groups:
+            for t in group:
+                say(f"  {t.value:<8} synthesizing {len(work[t].profiles)} profile(s)")
         for future in as_completed(futures):
-            result = future.result()
-            status = "FAILED" if result.error else f"{len(result.stacks)} stacks"
-            say(
-                f"  {result.target:<8} {status} in {result.seconds:.1f}s "
-                f"(elapsed {time.perf_counter() - start:.1f}s)"
-            )
-            results.append(result)
+            for result in future.result():
+                status = "FAILED" if result.error else f"{len(result.stacks)} stacks"
+                say(
+                    f"  {result.target:<8} {status} in {result.seconds:.1f}s "
+                    f"(elapsed {time.perf_counter() - start:.1f}s)"
+                )
+                results.append(result)
     return sorted(results, key=lambda r: r.target)
 
 

@@ -25,6 +25,11 @@ class JobResult:
     error: str | None = None
 
 
+def run_group(jobs: tuple[Job, ...]) -> list[JobResult]:
+    """Targets that share provider bindings run in one process: the bindings load into jsii once."""
+    return [run(job) for job in jobs]
+
+
 def run(job: Job) -> JobResult:
     start = time.perf_counter()
     try:

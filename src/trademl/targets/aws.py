@@ -76,6 +76,15 @@ class AwsTargetBuilder(TargetBuilder):
         )
         return SharedPlatform(registry=registry, alerts=alerts, stream=stream)
 
+    def build_cicd(self, stack: LayerStack) -> None:
+        """Keyless CI: GitHub's OIDC provider, plan/apply roles and this target's GitHub variables."""
+        from trademl.constructs.cicd.aws import AwsCicd, AwsCicdProps
+        from trademl.constructs.cicd.github import github_cicd
+
+        assert self.profile.cicd is not None
+        self.cicd = AwsCicd(stack, "Cicd", AwsCicdProps(ctx=self.ctx, cicd=self.profile.cicd))
+        github_cicd(stack, self.ctx, self.cicd.variables)
+
     def build_desk(self, stack: LayerStack, desk: DeskSpec) -> None:
         cls = AwsDesk
         if desk.extension:

@@ -11,6 +11,7 @@ Route 53 / Global Accelerator failover from the shared failover_dns construct.
 from __future__ import annotations
 
 from trademl.constructs.aws.bucket import BucketRef
+from trademl.constructs.aws.ecs.alb_logs import elb_log_bucket
 from trademl.constructs.aws.ecs.cluster import EcsPlatformCluster, EcsPlatformClusterProps
 from trademl.constructs.aws.ecs.endpoints import InterfaceEndpoints, InterfaceEndpointsProps
 from trademl.constructs.aws.ecs.images import PublicImageCache, PublicImageCacheProps, mirrored
@@ -58,6 +59,7 @@ class AwsEcsTarget(AwsTargetBuilder):
                 key=foundation.key,
                 public_images=self.public_images,
                 image=mirrored(primary, registry.namespace, "runtime", serving.image),
+                access_logs=elb_log_bucket(foundation.access_logs),
             ),
         )
         registry.grant_pull(self.inference.task.execution_role)
@@ -75,6 +77,7 @@ class AwsEcsTarget(AwsTargetBuilder):
                 public_images=self.public_images,
                 alerts=self.shared.alerts,
                 image=mirrored(primary, registry.namespace, "ops-ui", serving.ops_ui_image),
+                access_logs=elb_log_bucket(foundation.access_logs),
             ),
         )
         registry.grant_pull(self.ops_ui.task.execution_role)
@@ -144,6 +147,7 @@ class AwsEcsTarget(AwsTargetBuilder):
                 name=f"{desk.name}-serving",
                 min_replicas=desk.serving_min_replicas,
                 image=mirrored(primary, registry.namespace, "runtime", serving.image),
+                access_logs=elb_log_bucket(foundation.access_logs),
             ),
         )
         registry.grant_pull(inference.task.execution_role)

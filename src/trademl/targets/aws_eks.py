@@ -14,6 +14,7 @@ from cdktn_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupI
 from cdktn_provider_helm.provider import HelmProvider, HelmProviderKubernetes
 from cdktn_provider_kubernetes.provider import KubernetesProvider
 
+from trademl.constructs.aws.access_logs import access_log_bucket
 from trademl.constructs.aws.alerts import AlarmSpec
 from trademl.constructs.aws.eks.cluster import PlatformCluster, PlatformClusterProps
 from trademl.constructs.aws.eks.development import Development, DevelopmentProps
@@ -33,6 +34,7 @@ from trademl.constructs.aws.identity import grant_bucket_write
 from trademl.constructs.aws.load_balancer import ServingLoadBalancer, ServingLoadBalancerProps
 from trademl.constructs.aws.logs import LogGroup, LogGroupProps
 from trademl.constructs.aws.network import PrivateNetwork, PrivateNetworkProps
+from trademl.constructs.aws.public_api import PublicApi, PublicApiProps
 from trademl.constructs.aws.replication import StoreReplica, StoreReplicaProps
 from trademl.model import DeskSpec, TargetName
 from trademl.targets.aws import AwsTargetBuilder, SharedPlatform
@@ -66,7 +68,21 @@ class AwsEksTarget(AwsTargetBuilder):
             stack, "Retraining", RetrainingTriggersProps(ctx=ctx, alerts=self.shared.alerts)
         )
         self.balancer = ServingLoadBalancer(
-            stack, "Serving", ServingLoadBalancerProps(ctx=ctx, network=foundation.network)
+            stack,
+            "Serving",
+            ServingLoadBalancerProps(ctx=ctx, network=foundation.network, access_logs=foundation.access_logs),
+        )
+        # Public exposure goes through API Gateway (TLS, IAM auth, throttling); the ALB stays internal.
+        self.public_api = (
+            PublicApi(
+                stack,
+                "PublicApi",
+                PublicApiProps(
+                    ctx=ctx, balancer=self.balancer, network=foundation.network, key=foundation.key
+                ),
+            )
+            if self.profile.serving.exposure == "public"
+            else None
         )
         # The ALB reaches serving pods (IP targets) through the cluster security group.
         VpcSecurityGroupIngressRule(
@@ -100,6 +116,7 @@ class AwsEksTarget(AwsTargetBuilder):
                 log_group_arns={k: g.arn for k, g in self.log_groups.items()},
                 retraining=self.retraining,
                 stream=self.shared.stream,
+                cluster_name=self.cluster.name,
             ),
         )
         self._serving_alarms()
@@ -169,6 +186,7 @@ class AwsEksTarget(AwsTargetBuilder):
                         for name in registry.repositories
                     },
                     retraining_queue_url=self.retraining.queue.url,
+                    retraining_queue_name=self.retraining.queue.name,
                     alerts_topic_arn=self.shared.alerts.arn,
                 ),
             ),
@@ -207,8 +225,18 @@ class AwsEksTarget(AwsTargetBuilder):
             stack, "Cluster", PlatformClusterProps(ctx=ctx, network=network, secondary=True)
         )
         NodePools(stack, "Nodes", NodePoolsProps(ctx=ctx, cluster=cluster, network=network, training=False))
+        # Access logs stay in their region: the failover region has its own log bucket.
+        access_logs = access_log_bucket(
+            stack,
+            "AccessLogs",
+            ctx,
+            name=ctx.name("access-logs", "secondary", spec.account_id),
+            region=spec.secondary_region,
+        )
         balancer = ServingLoadBalancer(
-            stack, "Serving", ServingLoadBalancerProps(ctx=ctx, network=network, secondary=True)
+            stack,
+            "Serving",
+            ServingLoadBalancerProps(ctx=ctx, network=network, secondary=True, access_logs=access_logs),
         )
         VpcSecurityGroupIngressRule(
             stack,
@@ -227,7 +255,12 @@ class AwsEksTarget(AwsTargetBuilder):
                 stack,
                 "ModelsReplica",
                 StoreReplicaProps(
-                    ctx=ctx, source=models, source_key=foundation.key, replica_key=key, store="models"
+                    ctx=ctx,
+                    source=models,
+                    source_key=foundation.key,
+                    replica_key=key,
+                    store="models",
+                    access_logs=access_logs,
                 ),
             )
         FailoverDns(
@@ -237,5 +270,7 @@ class AwsEksTarget(AwsTargetBuilder):
                 ctx=ctx,
                 primary=RegionalEndpoint(balancer=self.balancer, vpc_id=foundation.network.vpc_id),
                 secondary=RegionalEndpoint(balancer=balancer, vpc_id=network.vpc_id),
+                # Public clients enter through API Gateway (TLS); no plaintext anycast entry to the ALBs.
+                accelerator=False,
             ),
         )

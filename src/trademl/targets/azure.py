@@ -12,9 +12,11 @@ from cdktn_provider_azurerm.provider import (
 
 from trademl.constructs.azure.audit import AzureAuditArchive, AzureAuditProps
 from trademl.constructs.azure.desk import AzureDesk, AzureDeskProps
+from trademl.constructs.azure.failover import AzureFailover, AzureFailoverProps
 from trademl.constructs.azure.foundation import AzureFoundation, AzureFoundationProps
 from trademl.constructs.azure.platform import AzurePlatform, AzurePlatformProps
 from trademl.constructs.azure.providers import RESOURCE_PROVIDERS
+from trademl.constructs.azure.workloads import AzureWorkloads, AzureWorkloadsProps, configure_kubernetes
 from trademl.model import DeskSpec, Layer, TargetName
 from trademl.targets.base import LayerStack, TargetBuilder
 from trademl.targets.extensions import load_desk_class
@@ -65,12 +67,33 @@ class AzureTarget(TargetBuilder):
         self.audit = AzureAuditArchive(
             stack,
             "Audit",
-            AzureAuditProps(ctx=self.ctx, key=self.foundation.key, key_user=self.foundation.key_user),
+            AzureAuditProps(
+                ctx=self.ctx,
+                key=self.foundation.key,
+                key_user=self.foundation.key_user,
+                network=self.foundation.network,
+                zones=self.foundation.blob_zones(),
+            ),
         )
 
     def build_platform(self, stack: LayerStack) -> None:
         self.platform = AzurePlatform(
             stack, "Platform", AzurePlatformProps(ctx=self.ctx, foundation=self.foundation, audit=self.audit)
+        )
+
+    def build_cicd(self, stack: LayerStack) -> None:
+        """Keyless CI: federated plan/apply identities and this target's GitHub variables."""
+        from trademl.constructs.cicd.azure import AzureCicd, AzureCicdProps
+        from trademl.constructs.cicd.github import github_cicd
+
+        assert self.profile.cicd is not None
+        self.cicd = AzureCicd(stack, "Cicd", AzureCicdProps(ctx=self.ctx, cicd=self.profile.cicd))
+        github_cicd(stack, self.ctx, self.cicd.variables)
+
+    def build_workloads(self, stack: LayerStack) -> None:
+        configure_kubernetes(stack, self.platform)
+        self.workloads = AzureWorkloads(
+            stack, "Workloads", AzureWorkloadsProps(ctx=self.ctx, platform=self.platform)
         )
 
     def build_desk(self, stack: LayerStack, desk: DeskSpec) -> None:
@@ -81,6 +104,20 @@ class AzureTarget(TargetBuilder):
             stack,
             "Desk",
             AzureDeskProps(
-                ctx=self.ctx, desk=desk, key=self.foundation.key, key_user=self.foundation.key_user
+                ctx=self.ctx,
+                desk=desk,
+                key=self.foundation.key,
+                key_user=self.foundation.key_user,
+                network=self.foundation.network,
+                zones=self.foundation.blob_zones(),
+                platform=self.platform,
+                workload_principal_id=self.workloads.identities[desk.name].principal_id,
             ),
+        )
+
+    def build_failover(self, stack: LayerStack) -> None:
+        self.failover = AzureFailover(
+            stack,
+            "Failover",
+            AzureFailoverProps(ctx=self.ctx, foundation=self.foundation, platform=self.platform),
         )

@@ -27,27 +27,56 @@ _AWS = ("cdktn_provider_aws",)
 TARGETS: dict[TargetName, TargetInfo] = {
     TargetName.AWS_EKS: TargetInfo(
         TargetName.AWS_EKS,
-        (Layer.FOUNDATION, Layer.AUDIT, Layer.PLATFORM, Layer.WORKLOADS, Layer.DESK, Layer.FAILOVER),
+        (
+            Layer.FOUNDATION,
+            Layer.AUDIT,
+            Layer.PLATFORM,
+            Layer.WORKLOADS,
+            Layer.DESK,
+            Layer.FAILOVER,
+            Layer.CICD,
+        ),
         "trademl.targets.aws_eks:AwsEksTarget",
         _AWS,
     ),
     TargetName.AWS_ECS: TargetInfo(
         TargetName.AWS_ECS,
-        (Layer.FOUNDATION, Layer.AUDIT, Layer.PLATFORM, Layer.DESK, Layer.FAILOVER),
+        (Layer.FOUNDATION, Layer.AUDIT, Layer.PLATFORM, Layer.DESK, Layer.FAILOVER, Layer.CICD),
         "trademl.targets.aws_ecs:AwsEcsTarget",
         _AWS,
     ),
     TargetName.AZURE: TargetInfo(
         TargetName.AZURE,
-        (Layer.FOUNDATION, Layer.AUDIT, Layer.PLATFORM, Layer.DESK),
+        (
+            Layer.FOUNDATION,
+            Layer.AUDIT,
+            Layer.PLATFORM,
+            Layer.WORKLOADS,
+            Layer.DESK,
+            Layer.FAILOVER,
+            Layer.CICD,
+        ),
         "trademl.targets.azure:AzureTarget",
-        ("cdktn_provider_azurerm", "cdktn_provider_azapi"),
+        (
+            "cdktn_provider_azurerm",
+            "cdktn_provider_azapi",
+            "cdktn_provider_kubernetes",
+            "cdktn_provider_helm",
+        ),
     ),
     TargetName.GCP: TargetInfo(
         TargetName.GCP,
-        (Layer.FOUNDATION, Layer.AUDIT, Layer.PLATFORM, Layer.DESK),
+        (
+            Layer.FOUNDATION,
+            Layer.AUDIT,
+            Layer.PLATFORM,
+            Layer.WORKLOADS,
+            Layer.DESK,
+            Layer.FAILOVER,
+            Layer.CICD,
+        ),
         "trademl.targets.gcp:GcpTarget",
-        ("cdktn_provider_google",),
+        ("cdktn_provider_google", "cdktn_provider_kubernetes", "cdktn_provider_helm"),
     ),
 }
 

@@ -37,6 +37,43 @@ from constructs import Construct
 from trademl.constructs.aws.kms import KeyRef
 from trademl.constructs.context import BuildContext
 
+# Load balancer access logs land under this prefix of an access-log bucket (see log_delivery_statements).
+ELB_LOG_PREFIX = "elb"
+
+
+def log_delivery_statements(
+    bucket_name: str, account: str, elb_account_arn: str
+) -> tuple[Mapping[str, object], ...]:
+    """Bucket-policy statements of an access-log bucket (SSE-S3, owner-enforced, so no ACLs): S3 server
+    access logging from this account's buckets, and ELB access logs under ELB_LOG_PREFIX. Regions opened
+    before August 2022 deliver ELB logs as the regional ELB account (data.aws_elb_service_account), newer
+    ones as the log-delivery service principal: both are allowed, only into this account's prefix."""
+    arn = f"arn:aws:s3:::{bucket_name}"
+    return (
+        {
+            "Sid": "S3ServerAccessLogs",
+            "Effect": "Allow",
+            "Principal": {"Service": "logging.s3.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": f"{arn}/s3/*",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account}},
+        },
+        {
+            "Sid": "ElbAccessLogsRegionalAccount",
+            "Effect": "Allow",
+            "Principal": {"AWS": elb_account_arn},
+            "Action": "s3:PutObject",
+            "Resource": f"{arn}/{ELB_LOG_PREFIX}/AWSLogs/{account}/*",
+        },
+        {
+            "Sid": "ElbAccessLogsService",
+            "Effect": "Allow",
+            "Principal": {"Service": "logdelivery.elasticloadbalancing.amazonaws.com"},
+            "Action": "s3:PutObject",
+            "Resource": f"{arn}/{ELB_LOG_PREFIX}/AWSLogs/{account}/*",
+        },
+    )
+
 
 class Tiering(StrEnum):
     """Where objects go as they age."""
@@ -134,7 +171,9 @@ class SecureBucket(Construct, BucketRef):
             region=region,
             rule={"object_ownership": "BucketOwnerEnforced"},
         )
-        S3BucketPolicy(self, "TlsOnly", bucket=self.bucket.id, policy=self._policy(), region=region)
+        self.policy = S3BucketPolicy(
+            self, "TlsOnly", bucket=self.bucket.id, policy=self._policy(), region=region
+        )
         if props.access_logs is not None:
             S3BucketLoggingA(
                 self,

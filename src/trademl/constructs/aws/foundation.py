@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
+from trademl.constructs.aws.access_logs import access_log_bucket
 from trademl.constructs.aws.bucket import SecureBucket, SecureBucketProps, Tiering
 from trademl.constructs.aws.kms import AdoptedKey, EncryptionKey, EncryptionKeyProps, KeyRef
 from trademl.constructs.aws.network import AdoptedNetwork, NetworkRef, PrivateNetwork, PrivateNetworkProps
@@ -50,13 +51,9 @@ class Foundation(Construct):
             if spec.adopt.network
             else PrivateNetwork(self, "Network", PrivateNetworkProps(ctx=ctx, key=self.key))
         )
-        # S3 server access logging cannot deliver to an SSE-KMS bucket: this one bucket uses SSE-S3.
-        self.access_logs = SecureBucket(
-            self,
-            "AccessLogs",
-            SecureBucketProps(
-                ctx=ctx, name=ctx.name("access-logs", spec.account_id), key=None, tiering=Tiering.ARCHIVE
-            ),
+        # S3 server access logs and ELB access logs: SSE-S3, the only encryption both writers support.
+        self.access_logs = access_log_bucket(
+            self, "AccessLogs", ctx, name=ctx.name("access-logs", spec.account_id)
         )
         # The failover region's key lives in that region (KMS keys never leave theirs): replicas of the
         # models store and of container images are encrypted with it.

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cdktn_provider_aws.lb import Lb
+from cdktn import ITerraformDependable, TerraformStack
+from cdktn_provider_aws.lb import Lb, LbAccessLogs
 from cdktn_provider_aws.lb_listener import LbListener, LbListenerDefaultAction
 from cdktn_provider_aws.lb_target_group import LbTargetGroup, LbTargetGroupHealthCheck
 from cdktn_provider_aws.security_group import SecurityGroup
@@ -14,6 +15,7 @@ from cdktn_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEg
 from cdktn_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
+from trademl.constructs.aws.bucket import ELB_LOG_PREFIX, BucketRef, SecureBucket
 from trademl.constructs.aws.network import NetworkRef
 from trademl.constructs.context import BuildContext
 
@@ -27,6 +29,9 @@ class ServingLoadBalancerProps:
     """In the secondary region (its CIDR and region come from the model)."""
     target_type: str = "ip"
     """ip: pods or Fargate tasks register by IP. Default: ip."""
+    access_logs: BucketRef | None = None
+    """SSE-S3 bucket in the balancer's region admitting ELB log delivery (access_logs.access_log_bucket).
+    Default: None, no access logs (the gate's CKV_AWS_91 then fails: pass one)."""
 
 
 class ServingLoadBalancer(Construct):
@@ -102,9 +107,15 @@ class ServingLoadBalancer(Construct):
             default_action=[LbListenerDefaultAction(type="forward", target_group_arn=self.target_group.arn)],
         )
 
+    def _log_policy(self, logs: BucketRef | None) -> list[ITerraformDependable] | None:
+        """The log bucket's policy when it is made in this stack: ELB checks it may write at creation."""
+        if isinstance(logs, SecureBucket) and TerraformStack.of(logs) is TerraformStack.of(self):
+            return [logs.policy]
+        return None
+
     def _create_lb(self, region: str | None) -> Lb:
         """Extension point: the load balancer."""
-        ctx = self.props.ctx
+        ctx, logs = self.props.ctx, self.props.access_logs
         return Lb(
             self,
             "Alb",
@@ -116,4 +127,6 @@ class ServingLoadBalancer(Construct):
             drop_invalid_header_fields=True,
             enable_deletion_protection=ctx.profile.protect_stateful,
             region=region,
+            access_logs=LbAccessLogs(bucket=logs.name, prefix=ELB_LOG_PREFIX, enabled=True) if logs else None,
+            depends_on=self._log_policy(logs),
         )

@@ -44,6 +44,7 @@ class StoreReplicaProps:
     store: str
     """Store name (models, data): names the replica."""
     access_logs: BucketRef | None = None
+    """The replica region's access-log bucket. Default: None, the replica is not access-logged."""
 
 
 class StoreReplica(Construct):
@@ -52,7 +53,7 @@ class StoreReplica(Construct):
         ctx = props.ctx
         spec = ctx.profile.aws(ctx.target)
         region = spec.secondary_region
-        # Server access logs must stay in-region, so the replica logs nowhere else.
+        # Server access logs stay in-region: access_logs must be the replica region's log bucket.
         self.replica = SecureBucket(
             self,
             "Replica",
@@ -62,6 +63,7 @@ class StoreReplica(Construct):
                 key=props.replica_key,
                 tiering=Tiering.INTELLIGENT,
                 region=region,
+                access_logs=props.access_logs,
             ),
         )
         src, dst = props.source.arn, self.replica.arn

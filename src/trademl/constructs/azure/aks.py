@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cdktn_provider_azapi.resource import Resource, ResourceIdentity
+from cdktn_provider_azurerm.disk_encryption_set import DiskEncryptionSet, DiskEncryptionSetIdentity
 from cdktn_provider_azurerm.kubernetes_cluster import (
     KubernetesCluster,
     KubernetesClusterAzureActiveDirectoryRoleBasedAccessControl,
     KubernetesClusterDefaultNodePool,
     KubernetesClusterDefaultNodePoolUpgradeSettings,
     KubernetesClusterIdentity,
+    KubernetesClusterKeyVaultSecretsProvider,
     KubernetesClusterMicrosoftDefender,
     KubernetesClusterMonitorMetrics,
     KubernetesClusterNetworkProfile,
@@ -26,6 +28,7 @@ from cdktn_provider_azurerm.user_assigned_identity import UserAssignedIdentity
 from constructs import Construct
 
 from trademl.constructs.azure.foundation import AzureFoundation
+from trademl.constructs.azure.network import NetworkRef
 from trademl.constructs.azure.observability import Observability
 from trademl.constructs.azure.workspace import COMPUTE_TYPE, MlWorkspace
 from trademl.constructs.context import BuildContext
@@ -34,6 +37,8 @@ from trademl.model.gpu import GpuClass, azure_vm_size
 ZONES = ["1", "2", "3"]
 GPU_TAINT = "nvidia.com/gpu=present:NoSchedule"
 ML_NAMESPACE = "azureml"
+MAX_PODS = 110  # overlay pods do not consume VNet addresses; 110 leaves room for daemonsets per node
+SYSTEM_VM = "Standard_D4ds_v5"  # has a local temp disk, which ephemeral OS disks need
 KUBERNETES_COMPUTE = "aks-inference"
 
 
@@ -45,6 +50,8 @@ class InferenceClusterProps:
     observability: Observability
     ml: MlWorkspace
     secondary: bool = False
+    network: NetworkRef | None = None
+    """The network the nodes join. Default: the foundation's (the secondary region passes its own)."""
 
 
 class InferenceCluster(Construct):
@@ -53,6 +60,7 @@ class InferenceCluster(Construct):
         self.props = props
         ctx, f = props.ctx, props.foundation
         suffix = "secondary" if props.secondary else ""
+        self.network = props.network or f.network
         self.identity = UserAssignedIdentity(
             self,
             "ControlPlaneIdentity",
@@ -65,8 +73,18 @@ class InferenceCluster(Construct):
         self.subnet_access = RoleAssignment(
             self,
             "SubnetNetworkContributor",
-            scope=f.network.subnet_ids["aks"],
+            scope=self.network.subnet_ids["aks"],
             role_definition_name="Network Contributor",
+            principal_id=self.identity.principal_id,
+            principal_type="ServicePrincipal",
+        )
+        self.disk_encryption = self._create_disk_encryption()
+        # The cluster identity reads the disk encryption set to encrypt node disks with it.
+        self.disk_encryption_access = RoleAssignment(
+            self,
+            "DiskEncryptionSetReader",
+            scope=self.disk_encryption.id,
+            role_definition_name="Reader",
             principal_id=self.identity.principal_id,
             principal_type="ServicePrincipal",
         )
@@ -100,9 +118,27 @@ class InferenceCluster(Construct):
         )
         self.compute = self._attach()
 
+    def _create_disk_encryption(self) -> DiskEncryptionSet:
+        """Extension point: node OS and data disks encrypted with the foundation key (versionless, so
+        the set follows rotation) through the key user identity."""
+        ctx, group, f = self.props.ctx, self.props.group, self.props.foundation
+        suffix = "secondary" if self.props.secondary else ""
+        return DiskEncryptionSet(
+            self,
+            "DiskEncryption",
+            name=ctx.name("des", "aks", suffix),
+            location=group.location,
+            resource_group_name=group.name,
+            key_vault_key_id=f.key.versionless_id,
+            auto_key_rotation_enabled=True,
+            encryption_type="EncryptionAtRestWithPlatformAndCustomerKeys",
+            identity=DiskEncryptionSetIdentity(type="UserAssigned", identity_ids=[f.key_user.identity_id]),
+            tags=ctx.tags,
+        )
+
     def _create_cluster(self) -> KubernetesCluster:
         """Extension point: the cluster."""
-        ctx, group, f, obs = self.props.ctx, self.props.group, self.props.foundation, self.props.observability
+        ctx, group, obs = self.props.ctx, self.props.group, self.props.observability
         net = ctx.profile.azure().network
         service = net.service_range(self.props.secondary)
         suffix = "secondary" if self.props.secondary else ""
@@ -130,15 +166,23 @@ class InferenceCluster(Construct):
             node_os_upgrade_channel="NodeImage",
             identity=KubernetesClusterIdentity(type="UserAssigned", identity_ids=[self.identity.id]),
             node_provisioning_profile=KubernetesClusterNodeProvisioningProfile(mode="Manual"),
+            disk_encryption_set_id=self.disk_encryption.id,
+            key_vault_secrets_provider=KubernetesClusterKeyVaultSecretsProvider(
+                secret_rotation_enabled=True, secret_rotation_interval="2m"
+            ),
             default_node_pool=KubernetesClusterDefaultNodePool(
                 name="system",
-                vm_size="Standard_D4s_v5",
+                vm_size=SYSTEM_VM,
                 zones=ZONES,
+                os_disk_type="Ephemeral",
+                os_disk_size_gb=128,
+                host_encryption_enabled=True,
+                max_pods=MAX_PODS,
                 auto_scaling_enabled=True,
                 min_count=3,
                 max_count=6,
                 only_critical_addons_enabled=True,
-                vnet_subnet_id=f.network.subnet_ids["aks"],
+                vnet_subnet_id=self.network.subnet_ids["aks"],
                 node_public_ip_enabled=False,
                 os_sku="AzureLinux",
                 temporary_name_for_rotation="systemtmp",
@@ -162,7 +206,7 @@ class InferenceCluster(Construct):
             if ctx.profile.security.threat_detection
             else None,
             monitor_metrics=KubernetesClusterMonitorMetrics(),
-            depends_on=[self.subnet_access],
+            depends_on=[self.subnet_access, self.disk_encryption_access],
             tags=ctx.tags,
         )
 
@@ -191,7 +235,6 @@ class InferenceCluster(Construct):
     def _pool(
         self, name: str, size: str, low: int, high: int, *, spot: bool, gpu: bool
     ) -> KubernetesClusterNodePool:
-        f = self.props.foundation
         return KubernetesClusterNodePool(
             self,
             f"Pool-{name}",
@@ -204,7 +247,9 @@ class InferenceCluster(Construct):
             min_count=low,
             max_count=high,
             os_sku="AzureLinux",
-            vnet_subnet_id=f.network.subnet_ids["aks"],
+            host_encryption_enabled=True,
+            max_pods=MAX_PODS,
+            vnet_subnet_id=self.network.subnet_ids["aks"],
             node_public_ip_enabled=False,
             priority="Spot" if spot else "Regular",
             eviction_policy="Delete" if spot else None,

@@ -3,6 +3,7 @@ locked immutability policy makes the container, the account and the group undele
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cdktn_provider_azurerm.storage_container_immutability_policy import StorageContainerImmutabilityPolicy
@@ -10,6 +11,8 @@ from constructs import Construct
 
 from trademl.constructs.azure.group import layer_group
 from trademl.constructs.azure.keyvault import KeyRef, KeyUser
+from trademl.constructs.azure.network import NetworkRef
+from trademl.constructs.azure.privatelink import PrivateLinks, PrivateLinksProps
 from trademl.constructs.azure.storage import AdoptedStorage, SecureStorage, SecureStorageProps, StorageRef
 from trademl.constructs.context import BuildContext
 from trademl.model.naming import compact_name
@@ -22,6 +25,10 @@ class AzureAuditProps:
     ctx: BuildContext
     key: KeyRef
     key_user: KeyUser
+    network: NetworkRef | None = None
+    """Where the archive's private blob endpoint goes (the foundation network)."""
+    zones: Mapping[str, str] | None = None
+    """The foundation's private DNS zones, reused (see PrivateLinksProps.shared_zones)."""
 
 
 class AzureAuditArchive(Construct):
@@ -54,6 +61,14 @@ class AzureAuditArchive(Construct):
         )
         self.storage = account
         self.container = account.add_container(AUDIT_CONTAINER)
+        if props.network is not None:
+            # Public network access is off: writers (activity log export, diagnostics) reach it privately.
+            self.links = PrivateLinks(
+                self,
+                "PrivateLinks",
+                PrivateLinksProps(ctx=ctx, group=self.group, network=props.network, shared_zones=props.zones),
+            )
+            self.links.connect("audit-blob", account.account_id, "blob")
         if ctx.profile.audit_lock_mode != "none":
             self.policy = self._create_policy()
 

@@ -16,7 +16,7 @@ from trademl.constructs.azure.keyvault import (
     VaultKeyProps,
 )
 from trademl.constructs.azure.network import AdoptedNetwork, NetworkRef, PrivateNetwork, PrivateNetworkProps
-from trademl.constructs.azure.privatelink import PrivateLinks, PrivateLinksProps
+from trademl.constructs.azure.privatelink import ZONES, PrivateLinks, PrivateLinksProps
 from trademl.constructs.azure.storage import SecureStorage, SecureStorageProps
 from trademl.constructs.context import BuildContext
 from trademl.model.naming import compact_name
@@ -63,6 +63,11 @@ class AzureFoundation(Construct):
         self.links.connect("artifacts-blob", self.artifacts.account_id, "blob")
         self.links.connect("lake-dfs", self.lake.account_id, "dfs")
         self.links.connect("lake-blob", self.lake.account_id, "blob")
+
+    def blob_zones(self) -> dict[str, str]:
+        """The private DNS zone later layers register their blob endpoints in (one per network)."""
+        name = ZONES["blob"][0]
+        return {name: self.links.zones[name].id}
 
     def store(self, name: str) -> SecureStorage:
         """The account that holds artifact store `name`."""

@@ -33,6 +33,7 @@ class AzurePlatform(Construct):
     def __init__(self, scope: Construct, id: str, props: AzurePlatformProps) -> None:
         super().__init__(scope, id)
         ctx, f = props.ctx, props.foundation
+        self.audit = props.audit.storage
         self.group = group = layer_group(self, ctx, "platform")
         self.observability = obs = Observability(
             self, "Observability", ObservabilityProps(ctx=ctx, group=group)
@@ -107,6 +108,9 @@ class AzurePlatform(Construct):
             "artifacts-blob": f"{f.artifacts.account_id}/blobServices/default",
             "lake-blob": f"{f.lake.account_id}/blobServices/default",
         }
+        audit = self.audit
+        if not audit.adopted:
+            targets["audit-blob"] = f"{audit.account_id}/blobServices/default"
         if f.vault is not None:
             targets["vault"] = f.vault.vault_id
         if not self.ml.props.ctx.profile.azure().adopt.registry:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cdktn_provider_azurerm.private_dns_zone import PrivateDnsZone
@@ -36,6 +37,9 @@ class PrivateLinksProps:
     ctx: BuildContext
     group: ResourceGroup
     network: NetworkRef
+    shared_zones: Mapping[str, str] | None = None
+    """Zone name -> id of zones another layer owns: a network links one zone per name, so later layers
+    register their endpoints in the foundation's zone instead of creating a second one."""
 
 
 class PrivateLinks(Construct):
@@ -47,6 +51,10 @@ class PrivateLinks(Construct):
         self.props = props
         self.zones: dict[str, PrivateDnsZone] = {}
         self.endpoints: dict[str, PrivateEndpoint] = {}
+
+    def zone_id(self, name: str) -> str:
+        shared = self.props.shared_zones or {}
+        return shared[name] if name in shared else self.zone(name).id
 
     def zone(self, name: str) -> PrivateDnsZone:
         if name not in self.zones:
@@ -86,7 +94,7 @@ class PrivateLinks(Construct):
                 is_manual_connection=False,
             ),
             private_dns_zone_group=PrivateEndpointPrivateDnsZoneGroup(
-                name="default", private_dns_zone_ids=[self.zone(z).id for z in ZONES[subresource]]
+                name="default", private_dns_zone_ids=[self.zone_id(z) for z in ZONES[subresource]]
             ),
             tags=ctx.tags,
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdktn import Fn, Token
 from cdktn_provider_azapi.resource import Resource, ResourceIdentity
 from cdktn_provider_azapi.update_resource import UpdateResource
 from constructs import Construct
@@ -28,6 +29,8 @@ class OnlineEndpointProps:
     """Registered by CI after evaluation; a new version rolls out through the canary deployment."""
     min_replicas: int | None = None
     """Default: serving.min_replicas."""
+    environment_id: str | None = None
+    """An existing runtime environment version (desk and secondary endpoints reuse the platform's)."""
 
 
 def traffic(canary_percent: int) -> dict[str, int]:
@@ -43,7 +46,7 @@ class OnlineEndpoint(Construct):
         self.props = props
         ctx = props.ctx
         s = ctx.profile.serving
-        self.environment = self._create_environment()
+        self.environment_id = props.environment_id or self._create_environment().id
         self.endpoint = Resource(
             self,
             "Endpoint",
@@ -61,7 +64,12 @@ class OnlineEndpoint(Construct):
                 },
             },
             # No traffic in the body: the split is owned by the update below (and CI promotions).
+            response_export_values={"scoring_uri": "properties.scoringUri"},
             tags=ctx.tags,
+        )
+        # https://<host>/api/v1/endpoint/<name>/score -> <host>: what failover DNS points at.
+        self.scoring_host = Token.as_string(
+            Fn.element(Fn.split("/", Token.as_string(self.endpoint.output.lookup("scoring_uri"))), 2)
         )
         self.deployments = {name: self._create_deployment(name) for name in (STABLE, CANARY)}
         canary = s.canary_percent if s.strategy == "canary" else 0
@@ -115,7 +123,7 @@ class OnlineEndpoint(Construct):
                 "properties": {
                     "endpointComputeType": "Kubernetes",
                     "model": self.props.model,
-                    "environmentId": self.environment.id,
+                    "environmentId": self.environment_id,
                     "instanceType": "defaultinstancetype",
                     "appInsightsEnabled": True,
                     "scaleSettings": {

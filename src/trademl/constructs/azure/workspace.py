@@ -9,6 +9,7 @@ from cdktn_provider_azapi.resource import Resource, ResourceIdentity
 from cdktn_provider_azurerm.container_registry import (
     ContainerRegistry,
     ContainerRegistryEncryption,
+    ContainerRegistryGeoreplications,
     ContainerRegistryIdentity,
 )
 from cdktn_provider_azurerm.machine_learning_datastore_datalake_gen2 import (
@@ -88,6 +89,20 @@ class MlWorkspace(Construct):
     def _create_registry(self) -> ContainerRegistry:
         """Extension point: the container registry (Premium: private link, zone redundancy, CMK)."""
         ctx, group, f = self.props.ctx, self.props.group, self.props.foundation
+        secondary = ctx.profile.azure().secondary_region
+        # A replica in the failover region: the secondary cluster pulls locally and survives the primary.
+        replicas = (
+            [
+                ContainerRegistryGeoreplications(
+                    location=secondary,
+                    zone_redundancy_enabled=True,
+                    global_endpoint_routing_enabled=True,
+                    tags=ctx.tags,
+                )
+            ]
+            if secondary
+            else None
+        )
         return ContainerRegistry(
             self,
             "Registry",
@@ -109,6 +124,7 @@ class MlWorkspace(Construct):
             quarantine_policy_enabled=True,
             retention_policy_in_days=30,
             data_endpoint_enabled=True,
+            georeplications=replicas,
             identity=ContainerRegistryIdentity(type="UserAssigned", identity_ids=[f.key_user.identity_id]),
             encryption=[
                 ContainerRegistryEncryption(

@@ -76,6 +76,8 @@ class GkeClusterProps:
     network: NetworkRef
     region: str
     secondary: bool = False
+    pools: tuple[str, ...] | None = None
+    """Names of the pools to create (see pool_specs). Default: all; the failover region serves only."""
 
 
 def pool_specs(ctx: BuildContext) -> list[PoolSpec]:
@@ -126,7 +128,11 @@ class GkeCluster(Construct):
         for role in NODE_ROLES:
             self.nodes.grant_project(role)
         self.cluster = self._create_cluster()
-        self.pools = {spec.name: self._create_pool(spec) for spec in pool_specs(ctx)}
+        self.pools = {
+            spec.name: self._create_pool(spec)
+            for spec in pool_specs(ctx)
+            if props.pools is None or spec.name in props.pools
+        }
 
     def _create_cluster(self) -> ContainerCluster:
         """Extension point: the cluster (its default pool is removed; pools are managed separately)."""

@@ -29,6 +29,17 @@ def in_region(project_id: str, region: str) -> Condition:
     )
 
 
+def account_id(ctx: BuildContext, name: str) -> str:
+    """The account id of the service identity `name`: <prefix>-<name>, clipped to 30 characters."""
+    return ctx.name(name, max_len=30)
+
+
+def account_email(ctx: BuildContext, name: str) -> str:
+    """The e-mail of the service identity `name`, known at synth: later layers annotate Kubernetes service
+    accounts with it without a reference to a stack applied after them."""
+    return f"{account_id(ctx, name)}@{ctx.profile.gcp().project_id}.iam.gserviceaccount.com"
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class ServiceIdentityProps:
     ctx: BuildContext
@@ -54,7 +65,7 @@ class ServiceIdentity(Construct):
         return ServiceAccount(
             self,
             "Account",
-            account_id=ctx.name(self.props.name, max_len=30),
+            account_id=account_id(ctx, self.props.name),
             display_name=f"{ctx.prefix} {self.props.name} (trademl)",
             description=self.props.description,
             project=ctx.profile.gcp().project_id,

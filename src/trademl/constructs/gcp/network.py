@@ -50,8 +50,9 @@ class PrivateNetworkProps:
     region: str
     secondary: bool = False
     """Build the secondary region's subnet (its ranges come from the model)."""
-    network: ComputeNetwork | None = None
-    """An existing network of this stack to add the region's subnet to. Default: create the network."""
+    network: NetworkRef | None = None
+    """An existing network (created by an earlier layer, or adopted) to add the region's subnet to; its
+    firewall rules are global and already there. Default: create the network."""
     depends_on: Sequence[ITerraformDependable] = field(default=())
     """Usually the Compute Engine API enablement."""
 
@@ -60,9 +61,12 @@ class PrivateNetwork(Construct, NetworkRef):
     def __init__(self, scope: Construct, id: str, props: PrivateNetworkProps) -> None:
         super().__init__(scope, id)
         self.props = props
-        self.network = props.network or self._create_network()
-        self.network_id = self.network.id
-        self.network_name = self.network.name
+        if props.network is None:
+            self.network: ComputeNetwork | None = self._create_network()
+            self.network_id, self.network_name = self.network.id, self.network.name
+        else:
+            self.network = None
+            self.network_id, self.network_name = props.network.network_id, props.network.network_name
         self.subnet = self._create_subnet()
         self.subnet_id = self.subnet.id
         if props.network is None:
@@ -95,7 +99,7 @@ class PrivateNetwork(Construct, NetworkRef):
             self,
             "Subnet",
             name=ctx.name("private", suffix),
-            network=self.network.id,
+            network=self.network_id,
             region=self.props.region,
             ip_cidr_range=str(primary),
             private_ip_google_access=True,
@@ -120,7 +124,7 @@ class PrivateNetwork(Construct, NetworkRef):
             self,
             "DenyAllIngress",
             name=ctx.name("deny-all-ingress"),
-            network=self.network.id,
+            network=self.network_id,
             direction="INGRESS",
             priority=65534,
             source_ranges=["0.0.0.0/0"],
@@ -131,7 +135,7 @@ class PrivateNetwork(Construct, NetworkRef):
             self,
             "AllowHealthChecks",
             name=ctx.name("allow-health-checks"),
-            network=self.network.id,
+            network=self.network_id,
             direction="INGRESS",
             priority=1000,
             source_ranges=list(HEALTH_CHECK_RANGES),

@@ -9,6 +9,7 @@ from constructs import Construct
 
 from trademl.constructs.context import BuildContext
 
+from .address import ServingAddress, ServingAddressProps
 from .bucket import BucketRef
 from .dns import ServingZone, ServingZoneProps
 from .endpoint import PredictionEndpoint, PredictionEndpointProps
@@ -68,6 +69,10 @@ class Platform(Construct):
         self.cluster = GkeCluster(
             self, "Gke", GkeClusterProps(ctx=ctx, keys=keys, network=net, region=spec.region)
         )
+        self.serving_address = ServingAddress(
+            self, "ServingAddress", ServingAddressProps(ctx=ctx, network=net, region=spec.region)
+        )
+        self.serving_image = self.experiments.image(ctx.profile.serving.image)
         self.zone = ServingZone(self, "ServingZone", ServingZoneProps(ctx=ctx, network=net))
         self.fallback = ServingFallback(
             self,
@@ -76,7 +81,7 @@ class Platform(Construct):
                 ctx=ctx,
                 keys=keys,
                 network=net,
-                image=self.experiments.image(ctx.profile.serving.image),
+                image=self.serving_image,
                 source_bucket=models,
                 zone_name=self.zone.zone_name,
                 record=self.zone.serve_record,

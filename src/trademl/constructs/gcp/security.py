@@ -78,10 +78,8 @@ class Perimeter(Construct):
         super().__init__(scope, id)
         ctx = props.ctx
         spec = ctx.profile.gcp()
-        rules = {
-            "resources": [f"projects/{spec.project_number}"],
-            "restricted_services": list(RESTRICTED_SERVICES),
-        }
+        resources = [f"projects/{spec.project_number}"]
+        restricted = list(RESTRICTED_SERVICES)
         name = ctx.name("perimeter").replace("-", "_")
         enforce = ctx.profile.is_prod
         self.perimeter = AccessContextManagerServicePerimeter(
@@ -92,7 +90,8 @@ class Perimeter(Construct):
             name=f"{props.access_policy}/servicePerimeters/{name}",
             perimeter_type="PERIMETER_TYPE_REGULAR",
             status=AccessContextManagerServicePerimeterStatus(
-                **rules,
+                resources=resources,
+                restricted_services=restricted,
                 vpc_accessible_services=AccessContextManagerServicePerimeterStatusVpcAccessibleServices(
                     enable_restriction=True, allowed_services=["RESTRICTED-SERVICES"]
                 ),
@@ -102,7 +101,8 @@ class Perimeter(Construct):
             spec=None
             if enforce
             else AccessContextManagerServicePerimeterSpec(
-                **rules,
+                resources=resources,
+                restricted_services=restricted,
                 vpc_accessible_services=AccessContextManagerServicePerimeterSpecVpcAccessibleServices(
                     enable_restriction=True, allowed_services=["RESTRICTED-SERVICES"]
                 ),

@@ -1,7 +1,8 @@
 """The operations UI's edge: CloudFront reaching an internal ALB through a CloudFront VPC origin (the ALB
 has no public address, so CloudFront is the only way in), TLS 1.2+ towards the origin, security headers,
 and a WAF web ACL. serving.exposure decides the ACL's default: private blocks everyone not on the
-operators' IP set (filled by the platform team), public allows all but what the managed rules block."""
+operators' IP set (filled by the platform team), public allows all but what the managed rules block.
+WAF and CloudFront access logs go to us-east-1 log groups (edge_logs.py)."""
 
 from __future__ import annotations
 
@@ -38,6 +39,7 @@ from cdktn_provider_aws.wafv2_web_acl import (
 )
 from constructs import Construct
 
+from trademl.constructs.aws.ecs.edge_logs import EdgeLogs, EdgeLogsProps
 from trademl.constructs.context import BuildContext
 
 # CloudFront-scoped WAF resources live in us-east-1, whatever the platform's region.
@@ -115,6 +117,9 @@ class UiEdge(Construct):
             ),
         )
         self.distribution = self._create_distribution()
+        self.logs = EdgeLogs(
+            self, "Logs", EdgeLogsProps(ctx=ctx, web_acl=self.web_acl, distribution=self.distribution)
+        )
 
     def _rules(self) -> list[Wafv2WebAclRule]:
         """Managed rule groups and a rate limit first; with private exposure, then allow the operators."""

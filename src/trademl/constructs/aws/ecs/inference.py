@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
+from trademl.constructs.aws.bucket import BucketRef
+from trademl.constructs.aws.ecs.alb_logs import log_access
 from trademl.constructs.aws.ecs.cluster import EcsPlatformCluster
 from trademl.constructs.aws.ecs.images import PublicImageCache
 from trademl.constructs.aws.ecs.placement import Placement
@@ -32,6 +34,8 @@ class InferenceProps:
     """Default: serving.min_replicas."""
     cpu: int = 2048
     memory: int = 4096
+    access_logs: BucketRef | None = None
+    """Bucket for the ALB's access logs (one that admits ELB delivery, see alb_logs). Default: none."""
 
 
 class Inference(Construct):
@@ -47,6 +51,7 @@ class Inference(Construct):
                 ctx=p.ctx, network=props.network, name=props.name, secondary=p.secondary
             ),
         )
+        log_access(self.balancer.lb, props.access_logs, p.ctx.name(props.name))
         self.task = HardenedTask(
             self,
             "Task",

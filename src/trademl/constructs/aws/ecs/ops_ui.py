@@ -33,6 +33,8 @@ from cdktn_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupI
 from constructs import Construct
 
 from trademl.constructs.aws.alerts import AlarmSpec, Alerts
+from trademl.constructs.aws.bucket import BucketRef
+from trademl.constructs.aws.ecs.alb_logs import log_access
 from trademl.constructs.aws.ecs.cluster import EcsPlatformCluster
 from trademl.constructs.aws.ecs.edge import UiEdge, UiEdgeProps
 from trademl.constructs.aws.ecs.images import PublicImageCache
@@ -70,6 +72,8 @@ class OpsUiProps:
     min_count: int = 2
     """Tasks at rest: two, so every AZ failure leaves one. Default: 2."""
     max_count: int = 6
+    access_logs: BucketRef | None = None
+    """Bucket for the ALB's access logs (one that admits ELB delivery, see alb_logs). Default: none."""
 
 
 class OpsUi(Construct):
@@ -91,6 +95,7 @@ class OpsUi(Construct):
             drop_invalid_header_fields=True,
             enable_deletion_protection=ctx.profile.protect_stateful,
         )
+        log_access(self.lb, props.access_logs, ctx.name("ops-ui"))
         self.target_groups = {color: self._target_group(color) for color in ("blue", "green")}
         self.listener = LbListener(
             self,

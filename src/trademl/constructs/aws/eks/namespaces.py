@@ -39,6 +39,7 @@ def desk_namespace(desk: str) -> str:
 # Service accounts that assume IAM roles (namespace, service account) by purpose.
 SERVICE_ACCOUNTS = {
     "lb-controller": ("kube-system", "aws-load-balancer-controller"),
+    "cluster-autoscaler": ("kube-system", "cluster-autoscaler"),
     "fluent-bit": ("amazon-cloudwatch", "aws-for-fluent-bit"),
     "notebooks": ("jupyterhub", "notebook"),
     "pipelines": ("kubeflow", "pipeline-runner"),
@@ -49,3 +50,5 @@ SERVICE_ACCOUNTS = {
     "mlflow": ("mlflow", "mlflow"),
 }
 DESK_SERVICE_ACCOUNT = "desk-runner"
+# The Argo Events sensor submits retraining Workflows: Kubernetes RBAC only, no IAM role.
+SENSOR_SERVICE_ACCOUNT = "retraining-sensor"

@@ -34,6 +34,22 @@ LB_CONTROLLER_READ = (
     "elasticloadbalancing:DescribeTargetHealth",
 )
 
+# The cluster autoscaler reads every group and instance type (scale-from-zero templates come from the managed
+# node group's labels and taints), and resizes only the groups EKS tagged as this cluster's.
+AUTOSCALER_READ = (
+    "autoscaling:DescribeAutoScalingGroups",
+    "autoscaling:DescribeAutoScalingInstances",
+    "autoscaling:DescribeLaunchConfigurations",
+    "autoscaling:DescribeScalingActivities",
+    "autoscaling:DescribeTags",
+    "ec2:DescribeImages",
+    "ec2:DescribeInstanceTypes",
+    "ec2:DescribeLaunchTemplateVersions",
+    "ec2:GetInstanceTypesFromInstanceRequirements",
+    "eks:DescribeNodegroup",
+)
+AUTOSCALER_WRITE = ("autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup")
+
 
 @dataclass(frozen=True, kw_only=True, slots=True)
 class PlatformRolesProps:
@@ -46,6 +62,8 @@ class PlatformRolesProps:
     alerts: Alerts
     retraining: RetrainingTriggers
     stream: MarketStream | None = None
+    cluster_name: str | None = None
+    """Creates the cluster autoscaler's role, limited to the node groups of this cluster."""
 
 
 class PlatformRoles(Construct):
@@ -63,6 +81,21 @@ class PlatformRoles(Construct):
                 "Action": ["elasticloadbalancing:DeregisterTargets", "elasticloadbalancing:RegisterTargets"],
             }
         )
+        if props.cluster_name is not None:
+            scaler = self._role("cluster-autoscaler")
+            scaler.add_statement({"Effect": "Allow", "Action": list(AUTOSCALER_READ), "Resource": "*"})
+            scaler.add_statement(
+                {
+                    "Effect": "Allow",
+                    "Action": list(AUTOSCALER_WRITE),
+                    "Resource": "*",
+                    "Condition": {
+                        "StringEquals": {
+                            f"aws:ResourceTag/k8s.io/cluster-autoscaler/{props.cluster_name}": "owned"
+                        }
+                    },
+                }
+            )
         bit = self._role("fluent-bit")
         bit.add_statement(
             {

@@ -38,6 +38,7 @@ from constructs import Construct
 
 from trademl.constructs.aws.eks.namespaces import (
     DESK_SERVICE_ACCOUNT,
+    SENSOR_SERVICE_ACCOUNT,
     SERVICE_ACCOUNTS,
     NamespaceSpec,
     desk_namespace,
@@ -76,6 +77,8 @@ CHARTS = {
     "argo-rollouts": Chart("https://argoproj.github.io/argo-helm", "argo-rollouts", "2.41.0"),
     "argo-workflows": Chart("https://argoproj.github.io/argo-helm", "argo-workflows", "1.0.18"),
     "cert-manager": Chart("https://charts.jetstack.io", "cert-manager", "v1.19.1"),
+    "cluster-autoscaler": Chart("https://kubernetes.github.io/autoscaler", "cluster-autoscaler", "9.46.6"),
+    "argo-events": Chart("https://argoproj.github.io/argo-helm", "argo-events", "2.4.9"),
     "kserve-crd": Chart("oci://ghcr.io/kserve/charts", "kserve-crd", "v0.20.0"),
     "kserve-resources": Chart("oci://ghcr.io/kserve/charts", "kserve-resources", "v0.20.0"),
 }
@@ -118,6 +121,9 @@ class ClusterInputs:
     """ECR repository URLs by name (runtime, training, ops-ui)."""
     retraining_queue_url: str
     alerts_topic_arn: str
+    retraining_queue_name: str | None = None
+    """Consumed by the Argo Events SQS event source, which submits a `retrain` Workflow per message.
+    Default: None, no in-cluster consumer."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -448,6 +454,45 @@ class ClusterWorkloads(Construct):
                 },
             },
         )
+        ns, sa = SERVICE_ACCOUNTS["cluster-autoscaler"]
+        self._release(
+            "cluster-autoscaler",
+            ns,
+            {
+                # Managed node groups tag their ASGs for discovery; GPU groups start at zero and the
+                # autoscaler builds their node template from the group's labels and taint.
+                "cloudProvider": "aws",
+                "awsRegion": self.region,
+                "autoDiscovery": {"clusterName": inputs.cluster_name},
+                "extraArgs": {
+                    "balance-similar-node-groups": True,
+                    "expander": "priority,least-waste",
+                    "skip-nodes-with-system-pods": False,
+                    "scale-down-unneeded-time": "10m",
+                },
+                # Spot first, on-demand only when spot capacity cannot be had.
+                "expanderPriorities": {10: [".*gpu-on-demand.*"], 50: [".*gpu-spot.*"]},
+                "rbac": {
+                    "serviceAccount": {
+                        "create": True,
+                        "name": sa,
+                        "annotations": self._irsa("cluster-autoscaler"),
+                    }
+                },
+                "securityContext": RESTRICTED_POD,
+                "containerSecurityContext": RESTRICTED_CONTAINER,
+            },
+        )
+        if inputs.retraining_queue_name is not None:
+            self._release(
+                "argo-events",
+                "retraining",
+                {
+                    "crds": {"install": True},
+                    "controller": {"rbac": {"namespaced": True, "managedNamespace": "retraining"}},
+                    "webhook": {"enabled": False},
+                },
+            )
         cert = self._release(
             "cert-manager", "kserve", {"crds": {"enabled": True}}, depends_on=[lbc], name="cert-manager"
         )
@@ -512,6 +557,8 @@ class ClusterWorkloads(Construct):
         objects["targetgroupbinding-serving"] = self._target_group_binding()
         objects["workflowtemplate-retrain"] = self._workflow_template()
         objects.update(self._ops_ui())
+        if self.props.inputs.retraining_queue_name is not None:
+            objects.update(self._retraining_consumer(self.props.inputs.retraining_queue_name))
         objects["inferenceservice-serving-platform"] = self._inference_service(
             "platform", "serving", "model-server"
         )
@@ -633,6 +680,132 @@ class ClusterWorkloads(Construct):
                         },
                     }
                 ],
+            },
+        }
+
+    def _retraining_consumer(self, queue: str) -> dict[str, dict[str, object]]:
+        """Argo Events: an SQS event source (the dispatcher's IRSA role may only receive and delete from
+        the retraining queue) and a sensor that submits the `retrain` WorkflowTemplate per message, the
+        message's desk and trigger as parameters. The event bus is JetStream, sized for three replicas."""
+        ns, (_, dispatcher) = "retraining", SERVICE_ACCOUNTS["dispatcher"]
+        meta = {"name": "retraining", "namespace": ns}
+        pod: dict[str, object] = {"securityContext": RESTRICTED_POD}
+        hardened: dict[str, object] = {"securityContext": RESTRICTED_CONTAINER}
+        sensor_pod: dict[str, object] = {
+            "serviceAccountName": SENSOR_SERVICE_ACCOUNT,
+            **pod,
+            "container": hardened,
+        }
+        source_pod: dict[str, object] = {"serviceAccountName": dispatcher, **pod, "container": hardened}
+        workflow = {
+            "apiVersion": "argoproj.io/v1alpha1",
+            "kind": "Workflow",
+            "metadata": {
+                "generateName": "retrain-",
+                "namespace": ns,
+                "labels": {"workflows.argoproj.io/controller-instanceid": "trademl-retraining"},
+            },
+            "spec": {
+                "workflowTemplateRef": {"name": "retrain"},
+                "arguments": {
+                    "parameters": [
+                        {"name": "desk", "value": "platform"},
+                        {"name": "trigger", "value": "queue"},
+                    ]
+                },
+            },
+        }
+
+        def from_body(key: str, default: str, index: int) -> dict[str, object]:
+            return {
+                "src": {"dependencyName": "request", "dataKey": f"body.{key}", "value": default},
+                "dest": f"spec.arguments.parameters.{index}.value",
+            }
+
+        return {
+            "eventbus-retraining": {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": "EventBus",
+                "metadata": {"name": "default", "namespace": ns},
+                # "latest" resolves through the pinned argo-events chart's own version map.
+                "spec": {
+                    "jetstream": {
+                        "version": "latest",
+                        "replicas": 3,
+                        **pod,
+                        "containerTemplate": hardened,
+                        "reloaderContainerTemplate": hardened,
+                        "metricsContainerTemplate": hardened,
+                    }
+                },
+            },
+            "eventsource-retraining": {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": "EventSource",
+                "metadata": meta,
+                "spec": {
+                    "template": source_pod,
+                    "sqs": {
+                        "requests": {
+                            "region": self.region,
+                            "queue": queue,
+                            "waitTimeSeconds": 20,
+                            "jsonBody": True,
+                        }
+                    },
+                },
+            },
+            "serviceaccount-retraining-sensor": {
+                "apiVersion": "v1",
+                "kind": "ServiceAccount",
+                "metadata": {"name": SENSOR_SERVICE_ACCOUNT, "namespace": ns},
+            },
+            "role-retraining-sensor": {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "Role",
+                "metadata": {"name": SENSOR_SERVICE_ACCOUNT, "namespace": ns},
+                "rules": [
+                    {"apiGroups": ["argoproj.io"], "resources": ["workflows"], "verbs": ["create", "get"]},
+                    {"apiGroups": ["argoproj.io"], "resources": ["workflowtemplates"], "verbs": ["get"]},
+                ],
+            },
+            "rolebinding-retraining-sensor": {
+                "apiVersion": "rbac.authorization.k8s.io/v1",
+                "kind": "RoleBinding",
+                "metadata": {"name": SENSOR_SERVICE_ACCOUNT, "namespace": ns},
+                "roleRef": {
+                    "apiGroup": "rbac.authorization.k8s.io",
+                    "kind": "Role",
+                    "name": SENSOR_SERVICE_ACCOUNT,
+                },
+                "subjects": [{"kind": "ServiceAccount", "name": SENSOR_SERVICE_ACCOUNT, "namespace": ns}],
+            },
+            "sensor-retraining": {
+                "apiVersion": "argoproj.io/v1alpha1",
+                "kind": "Sensor",
+                "metadata": meta,
+                "spec": {
+                    "template": sensor_pod,
+                    "dependencies": [
+                        {"name": "request", "eventSourceName": "retraining", "eventName": "requests"}
+                    ],
+                    "triggers": [
+                        {
+                            "template": {
+                                "name": "retrain",
+                                "argoWorkflow": {
+                                    "operation": "submit",
+                                    "source": {"resource": workflow},
+                                    "parameters": [
+                                        from_body("desk", "platform", 0),
+                                        from_body("trigger", "queue", 1),
+                                    ],
+                                },
+                            },
+                            "retryStrategy": {"steps": 3},
+                        }
+                    ],
+                },
             },
         }
 

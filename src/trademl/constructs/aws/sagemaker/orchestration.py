@@ -31,7 +31,6 @@ from constructs import Construct
 
 from trademl.constructs.aws.alerts import Alerts
 from trademl.constructs.aws.ecs.service import BalancedService
-from trademl.constructs.aws.eks.retraining import eventbridge_cron  # TODO(lead): move to a shared module
 from trademl.constructs.aws.identity import (
     LeastPrivilegeRole,
     LeastPrivilegeRoleProps,
@@ -42,6 +41,7 @@ from trademl.constructs.aws.identity import (
 from trademl.constructs.aws.kms import KeyRef
 from trademl.constructs.aws.logs import LogGroup, LogGroupProps
 from trademl.constructs.aws.sagemaker.training import TrainingPipeline
+from trademl.constructs.aws.schedule_expr import eventbridge_cron
 from trademl.constructs.context import BuildContext
 from trademl.model.stages import Schedule
 

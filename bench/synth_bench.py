@@ -1,0 +1,264 @@
+"""Synth benchmark (`make bench`): the jsii floor, cold, warm, one desk changed, desk slope and memory.
+
+Every scenario runs `python -m trademl synth` as a user would, in a fresh process tree whose resident
+memory is sampled from /proc every 50 ms. "Cold" means an empty jsii package cache (HOME and
+XDG_CACHE_HOME point at an empty folder) and an empty project cache. The machine may be shared, so each
+scenario runs --runs times and min/median/max are printed; ratios use medians.
+
+    .venv/bin/python bench/synth_bench.py [--runs 3] [--slope-runs 1] [--skip-slope]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "profiles" / "example.yaml"
+PY = sys.executable
+PAGE = os.sysconf("SC_PAGE_SIZE")
+TARGETS_GOAL = {"cold/floor": 1.3, "warm s": 1.0, "desk slope %": 2.0, "tree RSS GB": 4.0}
+
+
+@dataclass
+class Measure:
+    seconds: float
+    tree_peak: int = 0  # bytes, the whole process tree at one instant
+    proc_peak: dict[str, int] = field(default_factory=dict)  # bytes, per process kind
+    output: str = ""
+
+
+class TreeSampler(threading.Thread):
+    """Samples VmRSS of a process and all its descendants every 50 ms."""
+
+    def __init__(self, root: int) -> None:
+        super().__init__(daemon=True)
+        self.root, self.stop = root, threading.Event()
+        self.tree_peak, self.proc_peak = 0, {}
+
+    def _tree(self) -> list[tuple[int, str, int]]:
+        parent: dict[int, int] = {}
+        info: dict[int, tuple[str, int]] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    stat = f.read()
+                with open(f"/proc/{entry}/statm") as f:
+                    rss = int(f.read().split()[1]) * PAGE
+            except OSError:
+                continue
+            comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+            parent[int(entry)] = int(stat[stat.rindex(")") + 2 :].split()[1])
+            info[int(entry)] = (comm, rss)
+        keep, frontier = {self.root}, [self.root]
+        children: dict[int, list[int]] = {}
+        for pid, ppid in parent.items():
+            children.setdefault(ppid, []).append(pid)
+        while frontier:
+            for child in children.get(frontier.pop(), []):
+                if child not in keep:
+                    keep.add(child)
+                    frontier.append(child)
+        return [(pid, *info[pid]) for pid in keep if pid in info]
+
+    def run(self) -> None:
+        while not self.stop.is_set():
+            tree = self._tree()
+            self.tree_peak = max(self.tree_peak, sum(rss for _, _, rss in tree))
+            for pid, comm, rss in tree:
+                kind = "node (jsii)" if comm.startswith("node") else ("parent" if pid == self.root else comm)
+                self.proc_peak[kind] = max(self.proc_peak.get(kind, 0), rss)
+            self.stop.wait(0.05)
+
+
+def measure(cmd: Sequence[str], env: dict[str, str], check: bool = True) -> Measure:
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
+    sampler = TreeSampler(proc.pid)
+    sampler.start()
+    output, _ = proc.communicate()
+    seconds = time.perf_counter() - start
+    sampler.stop.set()
+    sampler.join()
+    if check and proc.returncode != 0:
+        raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{output}")
+    return Measure(seconds, sampler.tree_peak, sampler.proc_peak, output)
+
+
+def environment(home: Path | None) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("JSII_RUNTIME_PACKAGE_CACHE_ROOT", None)
+    if home is not None:  # an empty jsii package cache
+        env["HOME"] = str(home)
+        env["XDG_CACHE_HOME"] = str(home / ".cache")
+    return env
+
+
+def synth(profile: Path, out: Path, env: dict[str, str], cache: Path | None, *targets: str) -> Measure:
+    cmd = [PY, "-m", "trademl", "synth", "--profile", str(profile), "--out", str(out)]
+    cmd += ["--no-cache"] if cache is None else ["--cache-dir", str(cache)]
+    for target in targets:
+        cmd += ["--target", target]
+    return measure(cmd, env)
+
+
+def floor(env: dict[str, str], grouped: bool) -> Measure:
+    """Import cdktn and each target's provider bindings (plus one resource submodule) in fresh processes,
+    as many at once as synth runs workers, largest first, the way synth schedules them."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from trademl.model import TargetName, load_profile
+    from trademl.synth.groups import cost, plan_groups
+    from trademl.targets.registry import TARGETS
+
+    names = load_profile(EXAMPLE).targets.names()
+    groups = plan_groups(names) if grouped else sorted(([t] for t in names), key=lambda g: -cost(g))
+    scripts = []
+    for group in groups:
+        packages = sorted({p for t in group for p in TARGETS[TargetName(t)].providers})
+        lines = ["import importlib, cdktn"] + [f"importlib.import_module('{p}.provider')" for p in packages]
+        scripts.append("; ".join(lines))
+    workers = max(1, min(len(scripts), os.cpu_count() or 1))
+    measures: list[Measure] = []
+
+    def one(code: str) -> None:
+        measures.append(measure([PY, "-c", code], env))
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(one, scripts))
+    return Measure(time.perf_counter() - start)
+
+
+def profile_copy(folder: Path, desks: list[dict[str, object]] | None = None, edit: str | None = None) -> Path:
+    """The example profile in `folder`, extension paths made absolute, optionally with other desks."""
+    data = yaml.safe_load(EXAMPLE.read_text())
+    for desk in data.get("desks", []):
+        if desk.get("extension"):
+            desk["extension"] = str((EXAMPLE.parent / desk["extension"]).resolve())
+    if desks is not None:
+        data["desks"] = desks
+    if edit is not None:
+        data["desks"][0]["description"] = edit
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "profile.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False))
+    return path
+
+
+def generated_desks(count: int) -> list[dict[str, object]]:
+    return [{"name": f"desk{i:02d}", "description": f"generated desk {i}"} for i in range(1, count + 1)]
+
+
+def stats(values: Sequence[float], fmt: str = "{:.2f}") -> str:
+    lo, med, hi = min(values), statistics.median(values), max(values)
+    return f"{fmt.format(med)} (min {fmt.format(lo)}, max {fmt.format(hi)})"
+
+
+def all_cached(m: Measure) -> bool:
+    return "synthesizing" not in m.output and "from the cache" in m.output
+
+
+def once(work: Path, run: int, slope: bool) -> dict[str, float]:
+    r: dict[str, float] = {}
+    say: Callable[[str], None] = lambda msg: print(f"  run {run}: {msg}", flush=True)  # noqa: E731
+    base = profile_copy(work / "base")
+    warm_env = environment(None)
+    f = floor(warm_env, grouped=False)
+    r["floor warm-jsii s"] = f.seconds
+    say(f"floor (warm jsii cache) {f.seconds:.1f}s")
+    r["floor grouped s"] = floor(warm_env, grouped=True).seconds
+    home = work / f"home-floor-{run}"
+    f = floor(environment(home), grouped=False)
+    shutil.rmtree(home, ignore_errors=True)
+    r["floor s"] = f.seconds
+    say(f"floor (empty jsii cache) {f.seconds:.1f}s")
+
+    home, cache = work / f"home-{run}", work / f"cache-{run}"
+    cold = synth(base, work / "out", environment(home), cache)
+    shutil.rmtree(home, ignore_errors=True)
+    r["cold s"], r["cold/floor"] = cold.seconds, cold.seconds / r["floor s"]
+    r["tree RSS GB"] = cold.tree_peak / 1e9
+    for kind, peak in cold.proc_peak.items():
+        r[f"RSS {kind} GB"] = peak / 1e9
+    say(f"cold {cold.seconds:.1f}s, tree peak {cold.tree_peak / 1e9:.2f} GB")
+
+    for _attempt in range(3):  # a teammate's edit to src/trademl between runs is a legitimate miss
+        warm = synth(base, work / "out", warm_env, cache)
+        if all_cached(warm):
+            break
+        say("warm run missed the cache (source changed meanwhile?); again")
+    r["warm s"] = warm.seconds
+    say(f"warm {warm.seconds:.2f}s")
+
+    changed = profile_copy(work / "changed", edit=f"edited in run {run}")
+    desk = synth(changed, work / "out", warm_env, cache)
+    r["one desk changed s"] = desk.seconds
+    alone = max(
+        synth(base, work / "alone", warm_env, None, t).seconds for t in ("aws-eks",)
+    )  # the slowest target, alone, no cache
+    r["aws-eks alone s"] = alone
+    r["desk changed/alone"] = desk.seconds / alone
+    say(f"one desk changed {desk.seconds:.1f}s; aws-eks alone {alone:.1f}s")
+    r["warm-jsii full synth s"] = desk.seconds  # every target re-synthesizes when a desk changes
+    r["warm-jsii synth/floor"] = desk.seconds / r["floor warm-jsii s"]
+
+    if slope:
+        points = []
+        for count in (1, 5, 20):
+            m = synth(
+                profile_copy(work / f"desks{count}", generated_desks(count)), work / "out", warm_env, None
+            )
+            points.append((count, m.seconds))
+            say(f"{count} desks {m.seconds:.1f}s")
+        n = len(points)
+        mx, my = sum(c for c, _ in points) / n, sum(s for _, s in points) / n
+        per_desk = sum((c - mx) * (s - my) for c, s in points) / sum((c - mx) ** 2 for c, _ in points)
+        r["per-desk s"] = per_desk
+        r["desk slope %"] = 100 * per_desk / points[0][1]
+    return r
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--slope-runs", type=int, default=3, help="runs that include the 1/5/20-desk synths")
+    args = parser.parse_args()
+    print(
+        f"synth bench on {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, {args.runs} run(s)",
+        flush=True,
+    )
+    results: list[dict[str, float]] = []
+    with tempfile.TemporaryDirectory(prefix="trademl-bench-") as tmp:
+        for run in range(1, args.runs + 1):
+            results.append(once(Path(tmp) / f"run{run}", run, slope=run <= args.slope_runs))
+    print(f"\nmedian (min, max) over {len(results)} run(s); load now {os.getloadavg()[0]:.1f}")
+    for name in results[0]:
+        values = [r[name] for r in results if name in r]
+        goal = TARGETS_GOAL.get(name)
+        verdict = "" if goal is None else ("  ok" if statistics.median(values) <= goal else "  MISSED")
+        print(f"  {name:<26} {stats(values)}{'' if goal is None else f'  (goal <= {goal})'}{verdict}")
+    desk = [r["desk changed/alone"] for r in results]
+    print(f"  one desk changed <= aws-eks alone: {'ok' if statistics.median(desk) <= 1.0 else 'MISSED'}")
+
+
+if __name__ == "__main__":
+    main()

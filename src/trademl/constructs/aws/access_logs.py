@@ -1,0 +1,32 @@
+"""The access-log bucket of a region: destination of S3 server access logs and load balancer access logs.
+
+SSE-S3 (neither S3 server access logging nor ELB log delivery can write to an SSE-KMS bucket), archived as
+it ages, and a bucket policy that admits exactly the two log writers (bucket.log_delivery_statements)."""
+
+from __future__ import annotations
+
+from cdktn_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
+from constructs import Construct
+
+from trademl.constructs.aws.bucket import SecureBucket, SecureBucketProps, Tiering, log_delivery_statements
+from trademl.constructs.context import BuildContext
+
+
+def access_log_bucket(
+    scope: Construct, id: str, ctx: BuildContext, *, name: str, region: str | None = None
+) -> SecureBucket:
+    """An access-log bucket named `name` in `region` (default: the provider's), construct id `id`."""
+    account = ctx.profile.aws(ctx.target).account_id
+    elb = DataAwsElbServiceAccount(scope, f"{id}ElbAccount", region=region)
+    return SecureBucket(
+        scope,
+        id,
+        SecureBucketProps(
+            ctx=ctx,
+            name=name,
+            key=None,
+            tiering=Tiering.ARCHIVE,
+            region=region,
+            policy_statements=log_delivery_statements(name, account, elb.arn),
+        ),
+    )
