@@ -21,7 +21,8 @@ def _values(s, key):
 
 def test_layers(synth_out):
     names = sorted(p.name for p in (synth_out / "stacks").iterdir() if "aws-eks" in p.name)
-    assert names == ["alpha-aws-eks-audit", "alpha-aws-eks-desk-momentum", "alpha-aws-eks-desk-stat-arb",
+    assert names == ["alpha-aws-eks-audit", "alpha-aws-eks-cicd", "alpha-aws-eks-desk-momentum",
+                     "alpha-aws-eks-desk-stat-arb",
                      "alpha-aws-eks-failover", "alpha-aws-eks-foundation", "alpha-aws-eks-platform",
                      "alpha-aws-eks-workloads"]
 
@@ -122,7 +123,7 @@ def test_fluent_bit_to_precreated_groups(synth_out):
     assert values["cloudWatchLogs"]["autoCreateGroup"] is False
     groups = resources(stack(synth_out, PLATFORM), "aws_cloudwatch_log_group")
     app = next(g for g in groups.values() if g["name"].endswith("/eks/application"))
-    assert app["kms_key_id"] and app["retention_in_days"] == 90
+    assert app["kms_key_id"] and app["retention_in_days"] == 365  # monitoring.log_retention_days
 
 
 def test_kserve_standard_mode_and_canary(synth_out):

@@ -122,7 +122,7 @@ def test_azure_plan_reads_and_apply_is_constrained(synth_out: Path) -> None:
     for body in resources(s, "azurerm_role_assignment").values():
         who = next(n for k, n in identities.items() if k in body["principal_id"])
         granted[who].add(body.get("role_definition_name") or "custom")
-        if body["role_definition_name"] == "Role Based Access Control Administrator":
+        if body.get("role_definition_name") == "Role Based Access Control Administrator":
             assert body["condition_version"] == "2.0"
             assert "8e3af657-a8ff-443c-a75c-2fe8c4bcb635" in body["condition"]  # Owner may never be granted
     assert granted["alpha-prod-cicd-plan"] == {"Reader", "Storage Blob Data Reader"}
@@ -212,7 +212,7 @@ def test_environments_and_branch_protection_live_once_in_the_first_target(synth_
                 {"strict": True, "contexts": ["test, synth, check, parity", "stack matrix"]}
             ],
             "required_pull_request_reviews": [
-                {"required_approving_review_count": 1, "dismiss_stale_reviews": True}
+                {"required_approving_review_count": 2, "dismiss_stale_reviews": True}
             ],
         },
     )

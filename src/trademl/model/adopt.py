@@ -7,9 +7,9 @@ Constructs receive adopted and created resources through the same typed referenc
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Self
 
-from pydantic import AfterValidator, Field
+from pydantic import AfterValidator, Field, model_validator
 
 from trademl.model.base import Strict
 
@@ -218,6 +218,22 @@ class GcpAdoptedNetwork(Strict):
     private_subnets: tuple[GcpSubnetName, ...] = Field(min_length=1)
 
 
+def _cluster_needs_network(adopt: AwsAdopt | AzureAdopt) -> None:
+    # Node groups / pools trademl adds to an adopted cluster must join the cluster's own network.
+    if adopt.cluster and not adopt.network:
+        raise ValueError(
+            "adopt.cluster without adopt.network: node pools added to an adopted cluster must join its "
+            "network; fix: also adopt the cluster's network (adopt.network)"
+        )
+
+
+def _outside(field: str, value: str, where: str, region: str) -> str:
+    return (
+        f"adopt.{field} {value!r} is in {where}, not the target's region {region!r}; fix: adopt one in "
+        f"{region} (keys, networks, clusters and registries are regional, and data must not leave it)"
+    )
+
+
 class AwsAdopt(Strict):
     """Existing AWS resources to use instead of creating them. Each is an ARN."""
 
@@ -227,6 +243,23 @@ class AwsAdopt(Strict):
     dns_zone: AwsZoneArn | None = None
     audit_archive: AwsBucketArn | None = None
     registry: AwsEcrArn | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _cluster_needs_network(self)
+        return self
+
+    def misplaced(self, region: str) -> str | None:
+        """The first regional ARN (network, cluster, key, registry) outside `region`, as an error."""
+        regional: list[tuple[str, str]] = []
+        if self.network:
+            regional += [("network.vpc", self.network.vpc)]
+            regional += [("network.private_subnets", s) for s in self.network.private_subnets]
+        regional += [(f, v) for f in ("cluster", "key", "registry") if (v := getattr(self, f))]
+        for field, arn in regional:
+            if (where := arn.split(":")[3]) != region:
+                return _outside(field, arn, where, region)
+        return None
 
 
 class AzureAdopt(Strict):
@@ -239,6 +272,15 @@ class AzureAdopt(Strict):
     audit_archive: AzStorageId | None = None
     registry: AzAcrId | None = None
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        _cluster_needs_network(self)
+        return self
+
+    def misplaced(self, region: str) -> str | None:
+        """Azure ids carry no region: `trademl doctor` compares each adopted resource's location."""
+        return None
+
 
 class GcpAdopt(Strict):
     """Existing Google Cloud resources to use instead of creating them. Each is a resource name."""
@@ -249,3 +291,30 @@ class GcpAdopt(Strict):
     dns_zone: GcpZoneName | None = None
     audit_archive: GcpBucketName | None = None
     registry: GcpRepoName | None = None
+
+    def misplaced(self, region: str) -> str | None:
+        """The first regional name outside `region`: subnets and keys in the region itself (a CMEK must
+        share its data's location), the cluster in the region or one of its zones, the registry in the
+        region or its multi-region (asia, europe, us)."""
+        checks: list[tuple[str, str, bool]] = []
+        if self.network:
+            for subnet in self.network.private_subnets:
+                at = subnet.split("/regions/", 1)[1].split("/", 1)[0]
+                checks.append(("network.private_subnets", subnet, at == region))
+        if self.cluster:
+            at = _location(self.cluster)
+            checks.append(("cluster", self.cluster, at == region or at.rsplit("-", 1)[0] == region))
+        if self.key:
+            checks.append(("key", self.key, _location(self.key) == region))
+        if self.registry:
+            at = _location(self.registry)
+            checks.append(("registry", self.registry, at == region or region.startswith(f"{at}-")))
+        for field, name, ok in checks:
+            if not ok:
+                where = name.split("/regions/", 1)[-1] if "/regions/" in name else _location(name)
+                return _outside(field, name, where.split("/", 1)[0], region)
+        return None
+
+
+def _location(name: str) -> str:
+    return name.split("/locations/", 1)[1].split("/", 1)[0]

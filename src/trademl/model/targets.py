@@ -109,6 +109,14 @@ class TargetSpec(Strict):
             )
         return self
 
+    @model_validator(mode="after")
+    def _adopted_in_region(self) -> Self:
+        # Each subclass's `adopt` knows which of its ids are regional (model/adopt.py).
+        adopt: AwsAdopt | AzureAdopt | GcpAdopt | None = getattr(self, "adopt", None)
+        if adopt is not None and (problem := adopt.misplaced(self.region)):
+            raise ValueError(problem)
+        return self
+
 
 class AwsTarget(TargetSpec):
     cloud: ClassVar[Cloud] = Cloud.AWS

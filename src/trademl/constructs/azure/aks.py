@@ -27,6 +27,7 @@ from cdktn_provider_azurerm.role_assignment import RoleAssignment
 from cdktn_provider_azurerm.user_assigned_identity import UserAssignedIdentity
 from constructs import Construct
 
+from trademl.constructs.azure.cluster import AdoptedCluster, ClusterRef, CreatedCluster
 from trademl.constructs.azure.foundation import AzureFoundation
 from trademl.constructs.azure.network import NetworkRef
 from trademl.constructs.azure.observability import Observability
@@ -59,42 +60,18 @@ class InferenceCluster(Construct):
         super().__init__(scope, id)
         self.props = props
         ctx, f = props.ctx, props.foundation
-        suffix = "secondary" if props.secondary else ""
         self.network = props.network or f.network
-        self.identity = UserAssignedIdentity(
-            self,
-            "ControlPlaneIdentity",
-            name=ctx.name("id", "aks", suffix),
-            location=props.group.location,
-            resource_group_name=props.group.name,
-            tags=ctx.tags,
+        adopted = None if props.secondary else ctx.profile.azure().adopt.cluster
+        # The one place that knows mine vs adopted; everything below wires to the reference.
+        self.cluster: ClusterRef = (
+            AdoptedCluster(self, "AdoptedCluster", adopted) if adopted else self._create_cluster()
         )
-        # A private cluster in a custom subnet: its identity must manage that subnet before creation.
-        self.subnet_access = RoleAssignment(
-            self,
-            "SubnetNetworkContributor",
-            scope=self.network.subnet_ids["aks"],
-            role_definition_name="Network Contributor",
-            principal_id=self.identity.principal_id,
-            principal_type="ServicePrincipal",
-        )
-        self.disk_encryption = self._create_disk_encryption()
-        # The cluster identity reads the disk encryption set to encrypt node disks with it.
-        self.disk_encryption_access = RoleAssignment(
-            self,
-            "DiskEncryptionSetReader",
-            scope=self.disk_encryption.id,
-            role_definition_name="Reader",
-            principal_id=self.identity.principal_id,
-            principal_type="ServicePrincipal",
-        )
-        self.cluster = self._create_cluster()
         RoleAssignment(
             self,
             "KubeletAcrPull",
             scope=props.ml.registry_id,
             role_definition_name="AcrPull",
-            principal_id=self.cluster.kubelet_identity.object_id,
+            principal_id=self.cluster.kubelet_object_id,
             principal_type="ServicePrincipal",
         )
         self.pools = self._create_pools()
@@ -136,8 +113,42 @@ class InferenceCluster(Construct):
             tags=ctx.tags,
         )
 
-    def _create_cluster(self) -> KubernetesCluster:
-        """Extension point: the cluster."""
+    def _create_cluster(self) -> ClusterRef:
+        """Extension point: the cluster, its control-plane identity and its disk encryption set."""
+        props = self.props
+        ctx = props.ctx
+        suffix = "secondary" if props.secondary else ""
+        self.identity = UserAssignedIdentity(
+            self,
+            "ControlPlaneIdentity",
+            name=ctx.name("id", "aks", suffix),
+            location=props.group.location,
+            resource_group_name=props.group.name,
+            tags=ctx.tags,
+        )
+        # A private cluster in a custom subnet: its identity must manage that subnet before creation.
+        self.subnet_access = RoleAssignment(
+            self,
+            "SubnetNetworkContributor",
+            scope=self.network.subnet_ids["aks"],
+            role_definition_name="Network Contributor",
+            principal_id=self.identity.principal_id,
+            principal_type="ServicePrincipal",
+        )
+        self.disk_encryption = self._create_disk_encryption()
+        # The cluster identity reads the disk encryption set to encrypt node disks with it.
+        self.disk_encryption_access = RoleAssignment(
+            self,
+            "DiskEncryptionSetReader",
+            scope=self.disk_encryption.id,
+            role_definition_name="Reader",
+            principal_id=self.identity.principal_id,
+            principal_type="ServicePrincipal",
+        )
+        return CreatedCluster(self._create_kubernetes_cluster())
+
+    def _create_kubernetes_cluster(self) -> KubernetesCluster:
+        """Extension point: the cluster resource itself."""
         ctx, group, obs = self.props.ctx, self.props.group, self.props.observability
         net = ctx.profile.azure().network
         service = net.service_range(self.props.secondary)

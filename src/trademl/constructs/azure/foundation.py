@@ -40,7 +40,7 @@ class AzureFoundation(Construct):
         self.group = layer_group(self, ctx, "foundation")
         self.vault: VaultKey | None = None
         if spec.adopt.key:
-            self.key: KeyRef = AdoptedKey(spec.adopt.key)
+            self.key: KeyRef = AdoptedKey(self, "AdoptedKey", spec.adopt.key)
         else:
             self.vault = VaultKey(self, "Key", VaultKeyProps(ctx=ctx, group=self.group))
             self.key = self.vault

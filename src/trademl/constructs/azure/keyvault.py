@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cdktn_provider_azurerm.data_azurerm_client_config import DataAzurermClientConfig
+from cdktn_provider_azurerm.data_azurerm_key_vault_key import DataAzurermKeyVaultKey
 from cdktn_provider_azurerm.key_vault import KeyVault, KeyVaultNetworkAcls
 from cdktn_provider_azurerm.key_vault_key import (
     KeyVaultKey,
@@ -37,11 +38,14 @@ class KeyRef:
 
 
 class AdoptedKey(KeyRef):
-    def __init__(self, key_id: AzKeyId) -> None:
+    """The current version is read at plan time (data source keyed by the id): services that pin a
+    version need it, and synth stays offline."""
+
+    def __init__(self, scope: Construct, id: str, key_id: AzKeyId) -> None:
         vault, key = key_id.split("/vaults/", 1)[1].split("/keys/", 1)
         self.vault_id = key_id.split("/keys/", 1)[0]
         self.versionless_id = f"https://{vault}.vault.azure.net/keys/{key}"
-        self.versioned_id = self.versionless_id
+        self.versioned_id = DataAzurermKeyVaultKey(scope, id, name=key, key_vault_id=self.vault_id).id
         self.resource_id = key_id
         self.adopted = True
 

@@ -9,7 +9,6 @@ from cdktn_provider_azurerm.dashboard_grafana import (
     DashboardGrafanaAzureMonitorWorkspaceIntegrations,
     DashboardGrafanaIdentity,
 )
-from cdktn_provider_azurerm.kubernetes_cluster import KubernetesCluster
 from cdktn_provider_azurerm.monitor_data_collection_endpoint import MonitorDataCollectionEndpoint
 from cdktn_provider_azurerm.monitor_data_collection_rule import (
     MonitorDataCollectionRule,
@@ -27,6 +26,7 @@ from cdktn_provider_azurerm.resource_group import ResourceGroup
 from cdktn_provider_azurerm.role_assignment import RoleAssignment
 from constructs import Construct
 
+from trademl.constructs.azure.cluster import ClusterRef
 from trademl.constructs.context import BuildContext
 
 STREAM = "Microsoft-PrometheusMetrics"
@@ -36,7 +36,7 @@ STREAM = "Microsoft-PrometheusMetrics"
 class ManagedPrometheusProps:
     ctx: BuildContext
     group: ResourceGroup
-    cluster: KubernetesCluster
+    cluster: ClusterRef
     """Must have monitor_metrics set (the metrics add-on)."""
 
 

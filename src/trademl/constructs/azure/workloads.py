@@ -11,28 +11,14 @@ from cdktn import Fn, Token
 from cdktn_provider_azurerm.federated_identity_credential import FederatedIdentityCredential
 from cdktn_provider_azurerm.user_assigned_identity import UserAssignedIdentity
 from cdktn_provider_helm.provider import HelmProvider, HelmProviderKubernetes, HelmProviderKubernetesExec
-from cdktn_provider_kubernetes.namespace_v1 import NamespaceV1, NamespaceV1Metadata
-from cdktn_provider_kubernetes.network_policy_v1 import (
-    NetworkPolicyV1,
-    NetworkPolicyV1Metadata,
-    NetworkPolicyV1Spec,
-    NetworkPolicyV1SpecEgress,
-    NetworkPolicyV1SpecEgressPorts,
-    NetworkPolicyV1SpecEgressTo,
-    NetworkPolicyV1SpecEgressToNamespaceSelector,
-    NetworkPolicyV1SpecPodSelector,
-)
+from cdktn_provider_kubernetes.namespace_v1 import NamespaceV1
 from cdktn_provider_kubernetes.provider import KubernetesProvider, KubernetesProviderExec
-from cdktn_provider_kubernetes.resource_quota_v1 import (
-    ResourceQuotaV1,
-    ResourceQuotaV1Metadata,
-    ResourceQuotaV1Spec,
-)
 from cdktn_provider_kubernetes.service_account_v1 import ServiceAccountV1, ServiceAccountV1Metadata
 from constructs import Construct
 
 from trademl.constructs.azure.platform import AzurePlatform
 from trademl.constructs.context import BuildContext
+from trademl.constructs.k8s.tenancy import TenantNamespace, TenantNamespaceProps, desk_namespace, desk_quota
 from trademl.model import DeskSpec
 
 # kubelogin's documented exchange for AKS with Entra ID (the AKS AAD server application id, all tenants).
@@ -43,16 +29,12 @@ DESK_SERVICE_ACCOUNT = "desk"
 TOKEN_AUDIENCE = "api://AzureADTokenExchange"
 
 
-def desk_namespace(desk: str) -> str:
-    return f"desk-{desk}"
-
-
 def configure_kubernetes(scope: Construct, platform: AzurePlatform) -> None:
     """kubernetes + helm providers from the platform's cluster: host and CA through cross-stack
     references, tokens from kubelogin (local accounts are off, so there is no admin kubeconfig)."""
-    config = platform.cluster.cluster.kube_config.get(0)
-    host = config.host
-    ca = Token.as_string(Fn.base64decode(config.cluster_ca_certificate))
+    cluster = platform.cluster.cluster
+    host = cluster.host
+    ca = Token.as_string(Fn.base64decode(cluster.ca_certificate))
     KubernetesProvider(
         scope,
         "kubernetes",
@@ -86,57 +68,6 @@ class AzureWorkloads(Construct):
         for desk in props.ctx.profile.desks:
             self._desk(desk)
 
-    def _create_namespace(self, name: str) -> NamespaceV1:
-        """Extension point: a namespace with security.pod_security enforced, audited and warned."""
-        level = self.props.ctx.profile.security.pod_security
-        labels: dict[str, str] = {
-            f"pod-security.kubernetes.io/{mode}": level for mode in ("enforce", "audit", "warn")
-        }
-        labels["app.kubernetes.io/managed-by"] = "trademl"
-        return NamespaceV1(
-            self,
-            f"Namespace-{name}",
-            wait_for_default_service_account=True,
-            metadata=[NamespaceV1Metadata(name=name, labels=labels)],
-        )
-
-    def _default_deny(self, namespace: NamespaceV1, name: str) -> None:
-        """Deny all ingress and egress, then allow DNS to kube-system (Cilium enforces both)."""
-        NetworkPolicyV1(
-            self,
-            f"DefaultDeny-{name}",
-            depends_on=[namespace],
-            metadata=NetworkPolicyV1Metadata(name="default-deny", namespace=name),
-            spec=NetworkPolicyV1Spec(
-                pod_selector=NetworkPolicyV1SpecPodSelector(), policy_types=["Ingress", "Egress"]
-            ),
-        )
-        NetworkPolicyV1(
-            self,
-            f"AllowDns-{name}",
-            depends_on=[namespace],
-            metadata=NetworkPolicyV1Metadata(name="allow-dns", namespace=name),
-            spec=NetworkPolicyV1Spec(
-                pod_selector=NetworkPolicyV1SpecPodSelector(),
-                policy_types=["Egress"],
-                egress=[
-                    NetworkPolicyV1SpecEgress(
-                        to=[
-                            NetworkPolicyV1SpecEgressTo(
-                                namespace_selector=NetworkPolicyV1SpecEgressToNamespaceSelector(
-                                    match_labels={"kubernetes.io/metadata.name": "kube-system"}
-                                )
-                            )
-                        ],
-                        ports=[
-                            NetworkPolicyV1SpecEgressPorts(port="53", protocol="UDP"),
-                            NetworkPolicyV1SpecEgressPorts(port="53", protocol="TCP"),
-                        ],
-                    )
-                ],
-            ),
-        )
-
     def _create_identity(self, desk: DeskSpec, namespace: str) -> UserAssignedIdentity:
         """Extension point: the desk's Entra identity, trusted for its service account's tokens only."""
         ctx, platform = self.props.ctx, self.props.platform
@@ -162,24 +93,15 @@ class AzureWorkloads(Construct):
     def _desk(self, desk: DeskSpec) -> None:
         """Extension point: a desk's namespace, policies, quota, identity and service account."""
         ctx, name = self.props.ctx, desk_namespace(desk.name)
-        ns = self._create_namespace(name)
-        self.namespaces[desk.name] = ns
-        self._default_deny(ns, name)
-        ResourceQuotaV1(
+        tenant = TenantNamespace(
             self,
-            f"Quota-{name}",
-            depends_on=[ns],
-            metadata=ResourceQuotaV1Metadata(name="desk-quota", namespace=name),
-            spec=ResourceQuotaV1Spec(
-                hard={
-                    "requests.cpu": "64",
-                    "requests.memory": "256Gi",
-                    "requests.nvidia.com/gpu": str(ctx.profile.training.max_nodes),
-                    "limits.memory": "512Gi",
-                    "pods": "100",
-                }
+            f"Tenant-{name}",
+            TenantNamespaceProps(
+                name=name, pod_security=ctx.profile.security.pod_security, quota=desk_quota(ctx.profile)
             ),
         )
+        ns = tenant.namespace
+        self.namespaces[desk.name] = ns
         identity = self._create_identity(desk, name)
         self.identities[desk.name] = identity
         ServiceAccountV1(
