@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -39,6 +40,7 @@ class Measure:
     tree_peak: int = 0  # bytes, the whole process tree at one instant
     proc_peak: dict[str, int] = field(default_factory=dict)  # bytes, per process kind
     output: str = ""
+    cpu: float = 0.0  # user + system seconds of the tree: less sensitive than wall time to a busy machine
 
 
 class TreeSampler(threading.Thread):
@@ -87,6 +89,7 @@ class TreeSampler(threading.Thread):
 
 
 def measure(cmd: Sequence[str], env: dict[str, str], check: bool = True) -> Measure:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(
         cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -99,7 +102,9 @@ def measure(cmd: Sequence[str], env: dict[str, str], check: bool = True) -> Meas
     sampler.join()
     if check and proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{output}")
-    return Measure(seconds, sampler.tree_peak, sampler.proc_peak, output)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return Measure(seconds, sampler.tree_peak, sampler.proc_peak, output, cpu)
 
 
 def environment(home: Path | None) -> dict[str, str]:
@@ -194,6 +199,7 @@ def once(work: Path, run: int, slope: bool) -> dict[str, float]:
     cold = synth(base, work / "out", environment(home), cache)
     shutil.rmtree(home, ignore_errors=True)
     r["cold s"], r["cold/floor"] = cold.seconds, cold.seconds / r["floor s"]
+    r["cold cpu s"] = cold.cpu
     r["tree RSS GB"] = cold.tree_peak / 1e9
     for kind, peak in cold.proc_peak.items():
         r[f"RSS {kind} GB"] = peak / 1e9
@@ -204,7 +210,7 @@ def once(work: Path, run: int, slope: bool) -> dict[str, float]:
         if all_cached(warm):
             break
         say("warm run missed the cache (source changed meanwhile?); again")
-    r["warm s"] = warm.seconds
+    r["warm s"], r["warm cpu s"] = warm.seconds, warm.cpu
     say(f"warm {warm.seconds:.2f}s")
 
     changed = profile_copy(work / "changed", edit=f"edited in run {run}")

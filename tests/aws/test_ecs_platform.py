@@ -245,11 +245,8 @@ def test_edge_logs_go_to_encrypted_us_east_1_groups(platform):
     assert statement["Condition"]["StringEquals"] == {"aws:SourceAccount": "222222222222"}
 
 
-def test_alb_access_logs_wait_for_the_log_bucket_policy(platform):
-    # The foundation bucket does not admit ELB delivery yet: no ALB may point at it (apply would fail).
+def test_alb_access_logs_go_to_the_access_log_bucket_that_admits_elb(platform):
     for lb in resources(platform, "aws_lb").values():
-        assert "access_logs" not in lb
-    statement = alb_logs.statement("logs-bkt", "222222222222", {"Service": alb_logs.ELB_SERVICE})
-    assert statement["Sid"] == alb_logs.ELB_LOG_SID
-    assert statement["Resource"] == "arn:aws:s3:::logs-bkt/alb/*/AWSLogs/222222222222/*"
+        assert lb["access_logs"]["bucket"] == "alpha-prod-access-logs-222222222222"
+        assert lb["access_logs"]["prefix"] == "elb" and lb["access_logs"]["enabled"] is True
     assert alb_logs.elb_log_bucket(AdoptedBucket("arn:aws:s3:::adopted")) is None

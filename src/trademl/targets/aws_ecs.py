@@ -10,6 +10,7 @@ Route 53 / Global Accelerator failover from the shared failover_dns construct.
 
 from __future__ import annotations
 
+from trademl.constructs.aws.access_logs import access_log_bucket
 from trademl.constructs.aws.bucket import BucketRef
 from trademl.constructs.aws.ecs.alb_logs import elb_log_bucket
 from trademl.constructs.aws.ecs.cluster import EcsPlatformCluster, EcsPlatformClusterProps
@@ -198,6 +199,14 @@ class AwsEcsTarget(AwsTargetBuilder):
         cluster = EcsPlatformCluster(
             stack, "Cluster", EcsPlatformClusterProps(placement=secondary, network=network)
         )
+        # Access logs stay in their region: the failover region has its own log bucket.
+        access_logs = access_log_bucket(
+            stack,
+            "AccessLogs",
+            ctx,
+            name=ctx.name("access-logs", "secondary", spec.account_id),
+            region=spec.secondary_region,
+        )
         # Images come from the ECR replicas the shared registry keeps in this region.
         inference = Inference(
             stack,
@@ -209,6 +218,7 @@ class AwsEcsTarget(AwsTargetBuilder):
                 key=key,
                 public_images=public_images,
                 image=mirrored(secondary, self.shared.registry.namespace, "runtime", serving.image),
+                access_logs=access_logs,
             ),
         )
         inference.task.execution_role.add_statement(
@@ -233,7 +243,12 @@ class AwsEcsTarget(AwsTargetBuilder):
                 stack,
                 "ModelsReplica",
                 StoreReplicaProps(
-                    ctx=ctx, source=models, source_key=foundation.key, replica_key=key, store="models"
+                    ctx=ctx,
+                    source=models,
+                    source_key=foundation.key,
+                    replica_key=key,
+                    store="models",
+                    access_logs=access_logs,
                 ),
             )
             grant_bucket_read(inference.task.task_role, replica.replica, key, prefix="serving/")

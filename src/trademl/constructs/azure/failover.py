@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdktn_provider_azurerm.dns_cname_record import DnsCnameRecord
 from cdktn_provider_azurerm.traffic_manager_external_endpoint import TrafficManagerExternalEndpoint
 from cdktn_provider_azurerm.traffic_manager_profile import (
     TrafficManagerProfile,
@@ -74,7 +75,16 @@ class AzureFailover(Construct):
                 environment_id=platform.endpoint.environment_id,
             ),
         )
-        self.profile = self._create_profile()
+        # Mine vs adopted: an adopted Traffic Manager profile gets the endpoints; an adopted DNS zone
+        # gets a CNAME to the profile this layer creates.
+        adopted = ctx.profile.azure().adopt.dns_zone
+        if adopted and "/trafficManagerProfiles/" in adopted:
+            self.profile_id = adopted
+        else:
+            self.profile = self._create_profile()
+            self.profile_id = self.profile.id
+            if adopted:
+                self.record = self._create_record(adopted, self.profile.fqdn)
         self.endpoints = {
             "primary": self._endpoint(
                 "primary", platform.endpoint.scoring_host, 1, ctx.profile.azure().region
@@ -107,13 +117,27 @@ class AzureFailover(Construct):
             tags=ctx.tags,
         )
 
+    def _create_record(self, zone_id: str, target: str) -> DnsCnameRecord:
+        """Extension point: serving.<zone> in the adopted public zone, pointing at the profile."""
+        ctx = self.props.ctx
+        return DnsCnameRecord(
+            self,
+            "Record",
+            name=ctx.name("serving", max_len=63),
+            zone_name=zone_id.rsplit("/", 1)[1],
+            resource_group_name=zone_id.split("/resourceGroups/", 1)[1].split("/", 1)[0],
+            ttl=ctx.profile.failover.dns_ttl_seconds,
+            record=target,
+            tags=ctx.tags,
+        )
+
     def _endpoint(self, name: str, host: str, priority: int, location: str) -> TrafficManagerExternalEndpoint:
         """One region's online endpoint (its scoring host) at a priority."""
         return TrafficManagerExternalEndpoint(
             self,
             f"Endpoint-{name}",
             name=name,
-            profile_id=self.profile.id,
+            profile_id=self.profile_id,
             target=host,
             priority=priority,
             endpoint_location=location,

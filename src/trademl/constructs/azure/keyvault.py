@@ -43,7 +43,7 @@ class AdoptedKey(KeyRef):
 
     def __init__(self, scope: Construct, id: str, key_id: AzKeyId) -> None:
         vault, key = key_id.split("/vaults/", 1)[1].split("/keys/", 1)
-        self.vault_id = key_id.split("/keys/", 1)[0]
+        self.vault_id = key_id.rsplit("/keys/", 1)[0]  # a resource group may be called "keys"
         self.versionless_id = f"https://{vault}.vault.azure.net/keys/{key}"
         self.versioned_id = DataAzurermKeyVaultKey(scope, id, name=key, key_vault_id=self.vault_id).id
         self.resource_id = key_id

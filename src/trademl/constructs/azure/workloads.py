@@ -97,7 +97,7 @@ class AzureWorkloads(Construct):
             self,
             f"Tenant-{name}",
             TenantNamespaceProps(
-                name=name, pod_security=ctx.profile.security.pod_security, quota=desk_quota(ctx.profile)
+                name=name, pod_security=ctx.profile.security.pod_security, quota=desk_quota(ctx.profile, desk)
             ),
         )
         ns = tenant.namespace

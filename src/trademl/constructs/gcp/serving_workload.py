@@ -60,10 +60,10 @@ from cdktn_provider_kubernetes.service_v1 import (
 from constructs import Construct
 
 from trademl.constructs.context import BuildContext
+from trademl.constructs.k8s.tenancy import TenantNamespace, TenantNamespaceProps
 from trademl.model import GpuClass
 from trademl.model.gpu import gcp_machine
 
-from .namespaces import LockedNamespace, LockedNamespaceProps
 from .network import HEALTH_CHECK_RANGES
 
 NAME = "serving"
@@ -87,11 +87,13 @@ class ServingWorkload(Construct):
         s = props.ctx.profile.serving
         self.labels = {"app.kubernetes.io/name": NAME, "app.kubernetes.io/part-of": "trademl"}
         replicas = s.max_replicas if s.gpu is GpuClass.NONE else s.max_replicas * gcp_machine(s.gpu).count
-        self.namespace = LockedNamespace(
+        self.namespace = TenantNamespace(
             self,
             "Namespace",
-            LockedNamespaceProps(
-                ctx=props.ctx, name=NAME, quota={"pods": str(2 * replicas), "services.loadbalancers": "1"}
+            TenantNamespaceProps(
+                name=NAME,
+                pod_security=props.ctx.profile.security.pod_security,
+                quota={"pods": str(2 * replicas), "services.loadbalancers": "1"},
             ),
         )
         self.service_account = ServiceAccountV1(

@@ -11,12 +11,12 @@ from cdktn_provider_kubernetes.service_account_v1 import ServiceAccountV1, Servi
 from constructs import Construct
 
 from trademl.constructs.context import BuildContext
-from trademl.model import DeskSpec, GpuClass
+from trademl.constructs.k8s.tenancy import TenantNamespace, TenantNamespaceProps, desk_quota
+from trademl.model import DeskSpec
 from trademl.model.gpu import gcp_machine
 
 from .desk import desk_namespace
 from .identity import account_email
-from .namespaces import LockedNamespace, LockedNamespaceProps
 from .serving_workload import ServingWorkload, ServingWorkloadProps
 
 
@@ -36,26 +36,24 @@ class GcpWorkloads(Construct):
         self.serving = ServingWorkload(
             self, "Serving", ServingWorkloadProps(ctx=props.ctx, image=props.image, address=props.address)
         )
-        self.desks: dict[str, LockedNamespace] = {}
+        self.desks: dict[str, TenantNamespace] = {}
         self.service_accounts: dict[str, ServiceAccountV1] = {}
         for desk in props.ctx.profile.desks:
             self.desks[desk.name] = self._create_namespace(desk)
             self.service_accounts[desk.name] = self._create_service_account(desk)
 
-    def _quota(self, desk: DeskSpec) -> dict[str, str]:
-        t = self.props.ctx.profile.training
-        gpu = desk.gpu or t.gpu
-        quota = {"requests.cpu": "64", "requests.memory": "256Gi", "limits.memory": "512Gi", "pods": "100"}
-        if gpu is not GpuClass.NONE:
-            quota["requests.nvidia.com/gpu"] = str(t.max_nodes * gcp_machine(gpu).count)
-        return quota
-
-    def _create_namespace(self, desk: DeskSpec) -> LockedNamespace:
+    def _create_namespace(self, desk: DeskSpec) -> TenantNamespace:
         """Extension point: the desk's namespace (Pod Security, default deny, quota)."""
-        return LockedNamespace(
+        profile = self.props.ctx.profile
+        gpus = gcp_machine(profile.desk_gpu(desk)).count
+        return TenantNamespace(
             self,
             f"Desk-{desk.name}",
-            LockedNamespaceProps(ctx=self.props.ctx, name=desk_namespace(desk), quota=self._quota(desk)),
+            TenantNamespaceProps(
+                name=desk_namespace(desk),
+                pod_security=profile.security.pod_security,
+                quota=desk_quota(profile, desk, gpus),
+            ),
         )
 
     def _create_service_account(self, desk: DeskSpec) -> ServiceAccountV1:

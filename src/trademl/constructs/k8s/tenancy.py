@@ -29,7 +29,7 @@ from cdktn_provider_kubernetes.resource_quota_v1 import (
 )
 from constructs import Construct
 
-from trademl.model import Profile
+from trademl.model import DeskSpec, GpuClass, Profile
 
 NAME_LABEL = "kubernetes.io/metadata.name"
 
@@ -45,15 +45,12 @@ def pod_security_labels(level: str) -> dict[str, str]:
     return labels
 
 
-def desk_quota(profile: Profile) -> dict[str, str]:
+def desk_quota(profile: Profile, desk: DeskSpec, gpus_per_node: int = 1) -> dict[str, str]:
     """What one desk may request: GPUs bounded by the platform's training node ceiling."""
-    return {
-        "requests.cpu": "64",
-        "requests.memory": "256Gi",
-        "requests.nvidia.com/gpu": str(profile.training.max_nodes),
-        "limits.memory": "512Gi",
-        "pods": "100",
-    }
+    quota = {"requests.cpu": "64", "requests.memory": "256Gi", "limits.memory": "512Gi", "pods": "100"}
+    if profile.desk_gpu(desk) is not GpuClass.NONE:
+        quota["requests.nvidia.com/gpu"] = str(profile.training.max_nodes * gpus_per_node)
+    return quota
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -153,6 +150,6 @@ class TenantNamespace(Construct):
             self,
             "Quota",
             depends_on=[self.namespace],
-            metadata=ResourceQuotaV1Metadata(name="desk-quota", namespace=self.name),
+            metadata=ResourceQuotaV1Metadata(name="quota", namespace=self.name),
             spec=ResourceQuotaV1Spec(hard=dict(self.props.quota)),
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from trademl.constructs.k8s.tenancy import desk_namespace  # noqa: F401  (re-exported)
 from trademl.model import Profile
 
 
@@ -32,8 +33,6 @@ def platform_namespaces(profile: Profile) -> list[NamespaceSpec]:
     ]
 
 
-def desk_namespace(desk: str) -> str:
-    return f"desk-{desk}"
 
 
 # Service accounts that assume IAM roles (namespace, service account) by purpose.

@@ -14,25 +14,7 @@ from pathlib import Path
 import yaml
 from cdktn import AssetType, ITerraformDependable, TerraformAsset
 from cdktn_provider_helm.release import Release
-from cdktn_provider_kubernetes.namespace_v1 import NamespaceV1, NamespaceV1Metadata
-from cdktn_provider_kubernetes.network_policy_v1 import (
-    NetworkPolicyV1,
-    NetworkPolicyV1Metadata,
-    NetworkPolicyV1Spec,
-    NetworkPolicyV1SpecEgress,
-    NetworkPolicyV1SpecEgressPorts,
-    NetworkPolicyV1SpecEgressTo,
-    NetworkPolicyV1SpecEgressToNamespaceSelector,
-    NetworkPolicyV1SpecIngress,
-    NetworkPolicyV1SpecIngressFrom,
-    NetworkPolicyV1SpecIngressFromNamespaceSelector,
-    NetworkPolicyV1SpecPodSelector,
-)
-from cdktn_provider_kubernetes.resource_quota_v1 import (
-    ResourceQuotaV1,
-    ResourceQuotaV1Metadata,
-    ResourceQuotaV1Spec,
-)
+from cdktn_provider_kubernetes.namespace_v1 import NamespaceV1
 from cdktn_provider_kubernetes.service_account_v1 import ServiceAccountV1, ServiceAccountV1Metadata
 from constructs import Construct
 
@@ -47,6 +29,7 @@ from trademl.constructs.aws.eks.namespaces import (
 from trademl.constructs.aws.eks.nodes import GPU_LABEL
 from trademl.constructs.aws.identity import role_arn
 from trademl.constructs.context import BuildContext
+from trademl.constructs.k8s.tenancy import TenantNamespace, TenantNamespaceProps, desk_quota
 from trademl.model import DeskSpec
 
 OBJECTS_CHART = Path(__file__).parent / "charts" / "objects"
@@ -151,95 +134,31 @@ class ClusterWorkloads(Construct):
 
     # --- namespaces -------------------------------------------------------------------------------------
     def _create_namespace(self, spec: NamespaceSpec) -> NamespaceV1:
-        """Extension point: one namespace, its Pod Security Standards level enforced, audited and warned."""
-        labels = {f"pod-security.kubernetes.io/{mode}": spec.pss for mode in ("enforce", "audit", "warn")}
-        labels["app.kubernetes.io/managed-by"] = "trademl"
-        annotations = {"trademl.io/pss-exemption": spec.reason} if spec.reason else None
-        return NamespaceV1(
+        """Extension point: one platform namespace, its Pod Security Standards level enforced."""
+        tenant = TenantNamespace(
             self,
             f"Namespace-{spec.name}",
-            wait_for_default_service_account=True,
-            metadata=[NamespaceV1Metadata(name=spec.name, labels=labels, annotations=annotations)],
-        )
-
-    def _default_deny(self, namespace: NamespaceV1, name: str) -> None:
-        """Deny all traffic, then allow DNS and traffic from this namespace and the serving ingress."""
-        meta = NetworkPolicyV1Metadata(name="default-deny", namespace=name)
-        NetworkPolicyV1(
-            self,
-            f"DefaultDeny-{name}",
-            metadata=meta,
-            depends_on=[namespace],
-            spec=NetworkPolicyV1Spec(
-                pod_selector=NetworkPolicyV1SpecPodSelector(), policy_types=["Ingress", "Egress"]
+            TenantNamespaceProps(
+                name=spec.name, pod_security=spec.pss, exemption_reason=spec.reason, isolated=False
             ),
         )
-        kube_system = NetworkPolicyV1SpecEgressToNamespaceSelector(
-            match_labels={"kubernetes.io/metadata.name": "kube-system"}
-        )
-        NetworkPolicyV1(
-            self,
-            f"AllowDns-{name}",
-            depends_on=[namespace],
-            metadata=NetworkPolicyV1Metadata(name="allow-dns", namespace=name),
-            spec=NetworkPolicyV1Spec(
-                pod_selector=NetworkPolicyV1SpecPodSelector(),
-                policy_types=["Egress"],
-                egress=[
-                    NetworkPolicyV1SpecEgress(
-                        to=[NetworkPolicyV1SpecEgressTo(namespace_selector=kube_system)],
-                        ports=[
-                            NetworkPolicyV1SpecEgressPorts(port="53", protocol="UDP"),
-                            NetworkPolicyV1SpecEgressPorts(port="53", protocol="TCP"),
-                        ],
-                    )
-                ],
-            ),
-        )
-        NetworkPolicyV1(
-            self,
-            f"AllowServing-{name}",
-            depends_on=[namespace],
-            metadata=NetworkPolicyV1Metadata(name="allow-from-serving", namespace=name),
-            spec=NetworkPolicyV1Spec(
-                pod_selector=NetworkPolicyV1SpecPodSelector(),
-                policy_types=["Ingress"],
-                ingress=[
-                    NetworkPolicyV1SpecIngress(
-                        from_=[
-                            NetworkPolicyV1SpecIngressFrom(
-                                namespace_selector=NetworkPolicyV1SpecIngressFromNamespaceSelector(
-                                    match_labels={"kubernetes.io/metadata.name": "serving"}
-                                )
-                            )
-                        ]
-                    )
-                ],
-            ),
-        )
+        return tenant.namespace
 
     def _desk(self, desk: DeskSpec) -> None:
         """Extension point: a desk's namespace, quota, default-deny policies and IRSA service account."""
         ctx, name = self.props.ctx, desk_namespace(desk.name)
-        ns = self._create_namespace(NamespaceSpec(name, ctx.profile.security.pod_security))
-        self.namespaces[name] = ns
-        self._default_deny(ns, name)
-        max_gpus = ctx.profile.training.max_nodes
-        ResourceQuotaV1(
+        tenant = TenantNamespace(
             self,
-            f"Quota-{name}",
-            depends_on=[ns],
-            metadata=ResourceQuotaV1Metadata(name="desk-quota", namespace=name),
-            spec=ResourceQuotaV1Spec(
-                hard={
-                    "requests.cpu": "64",
-                    "requests.memory": "256Gi",
-                    "requests.nvidia.com/gpu": str(max_gpus),
-                    "limits.memory": "512Gi",
-                    "pods": "100",
-                }
+            f"Tenant-{name}",
+            TenantNamespaceProps(
+                name=name,
+                pod_security=ctx.profile.security.pod_security,
+                allow_from=("serving",),
+                quota=desk_quota(ctx.profile, desk),
             ),
         )
+        ns = tenant.namespace
+        self.namespaces[name] = ns
         ServiceAccountV1(
             self,
             f"ServiceAccount-{name}",
