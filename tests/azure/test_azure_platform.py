@@ -148,7 +148,7 @@ def test_alerts_use_profile_thresholds_and_secrets_come_from_sensitive_variables
     receivers = {
         r["name"]
         for g in resources(platform, "azurerm_monitor_action_group").values()
-        for r in g.get("webhook_receiver", [])
+        for r in g.get("webhook_receiver", []) + g.get("logic_app_receiver", [])
     }
     assert {"slack-relay", "pagerduty", "retrain"} <= receivers
     (drift,) = [
@@ -182,3 +182,63 @@ def test_foundation_links_vault_and_storage_privately(synth_out):
         for e in resources(foundation, "azurerm_private_endpoint").values()
     )
     assert subresources == ["blob", "blob", "dfs", "vault"]
+
+
+def _key(platform, type_, ref):
+    """The resource key a ${type.key.attr} reference names."""
+    assert ref.startswith(f"${{{type_}."), ref
+    return ref[len(type_) + 3 :].split(".")[0]
+
+
+def test_accuracy_alert_group_starts_retraining_logic_app_allowed_to_submit(platform):
+    """accuracy alert -> action group's logic_app_receiver -> Logic App whose identity may submit jobs."""
+    alert = next(
+        a
+        for a in resources(platform, "azurerm_monitor_scheduled_query_rules_alert_v2").values()
+        if a["name"].endswith("accuracy-drop")
+    )
+    groups = resources(platform, "azurerm_monitor_action_group")
+    (retrain,) = [
+        groups[_key(platform, "azurerm_monitor_action_group", ref)]
+        for ref in alert["action"]["action_groups"]
+        if groups[_key(platform, "azurerm_monitor_action_group", ref)].get("logic_app_receiver")
+    ]
+    (receiver,) = retrain["logic_app_receiver"]
+    assert receiver["use_common_alert_schema"] is True
+    assert receiver["callback_url"].endswith(".callback_url}")
+    app = _key(platform, "azurerm_logic_app_workflow", receiver["resource_id"])
+    assert resources(platform, "azurerm_logic_app_workflow")[app]["identity"]["type"] == "SystemAssigned"
+    assert_resource_like(
+        platform,
+        "azurerm_role_assignment",
+        {
+            "role_definition_name": "AzureML Data Scientist",
+            "principal_id": f"${{azurerm_logic_app_workflow.{app}.identity[0].principal_id}}",
+        },
+    )
+
+
+def test_workload_tables_export_into_the_audit_archive(platform):
+    rule = one(platform, "azurerm_log_analytics_data_export_rule")
+    assert rule["enabled"] is True
+    assert {"ContainerLogV2", "AmlComputeJobEvent", "AppRequests"} <= set(rule["table_names"])
+    assert "azurerm_storage_accountAudit_Archive_Account" in rule["destination_resource_id"]
+    assert rule["workspace_resource_id"].startswith("${azurerm_log_analytics_workspace.")
+
+
+def test_defender_plans_standard_and_serialised(platform):
+    plans = resources(platform, "azurerm_security_center_subscription_pricing")
+    assert {p["resource_type"] for p in plans.values()} == {"Containers", "StorageAccounts", "KeyVaults", "Arm"}
+    assert all(p["tier"] == "Standard" for p in plans.values())
+    # The pricing API rejects concurrent updates: every plan but the first waits for another.
+    assert sum(1 for p in plans.values() if not p.get("depends_on")) == 1
+
+
+def test_vnet_flow_logs_into_the_audit_archive_with_traffic_analytics(platform):
+    log = one(platform, "azurerm_network_watcher_flow_log")
+    assert log["enabled"] is True and log["version"] == 2
+    assert "azurerm_virtual_network" in log["target_resource_id"]
+    assert "azurerm_storage_accountAudit_Archive_Account" in log["storage_account_id"]
+    assert log["retention_policy"] == {"enabled": True, "days": 0}
+    assert log["traffic_analytics"]["enabled"] is True
+    assert log["network_watcher_name"] == "NetworkWatcher_" + log["location"]

@@ -8,9 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tfjson import assert_resource_like, resources, stack
 
 from trademl.model import TargetName
+
+from tfjson import assert_resource_like, resources, stack
 
 SUB = "/subscriptions/00000000-0000-4000-8000-000000000002/resourceGroups"
 VNET = f"{SUB}/hub-net/providers/Microsoft.Network/virtualNetworks/spoke-ml"

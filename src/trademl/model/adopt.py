@@ -292,6 +292,16 @@ class GcpAdopt(Strict):
     audit_archive: GcpBucketName | None = None
     registry: GcpRepoName | None = None
 
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        if self.dns_zone:
+            raise ValueError(
+                f"adopt.dns_zone {self.dns_zone!r}: on gcp serving names live in a private zone bound to "
+                "the platform network and repointed by the failover switch function, so trademl owns it; "
+                "fix: remove adopt.dns_zone and delegate or forward a name of your zone to it"
+            )
+        return self
+
     def misplaced(self, region: str) -> str | None:
         """The first regional name outside `region`: subnets and keys in the region itself (a CMEK must
         share its data's location), the cluster in the region or one of its zones, the registry in the

@@ -174,6 +174,15 @@ class Targets(Strict):
             raise ValueError("no target listed; fix: add at least one of aws-eks, aws-ecs, azure, gcp")
         return self
 
+    @model_validator(mode="after")
+    def _ecs_adopts_no_cluster(self) -> Self:
+        if self.aws_ecs is not None and self.aws_ecs.adopt.cluster:
+            raise ValueError(
+                "aws-ecs.adopt.cluster: aws-ecs runs on ECS Fargate, which needs no cluster to adopt; fix: "
+                "remove it, or adopt the EKS cluster under targets.aws-eks.adopt"
+            )
+        return self
+
     def names(self) -> list[TargetName]:
         return [t for t in TargetName if self.get(t) is not None]
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from trademl.model import TargetName
 from trademl.targets.registry import TARGETS
 
-PER_TARGET = 15_000_000  # bytes of binding-equivalent work a target costs beyond its bindings (construct, synth)
+PER_TARGET = 15_000_000  # binding-equivalent bytes of work per target (construct + synth)
 
 
 @cache

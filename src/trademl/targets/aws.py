@@ -13,6 +13,7 @@ from trademl.constructs.aws.audit_trail import AuditTrail, AuditTrailProps
 from trademl.constructs.aws.desk import AwsDesk, AwsDeskProps
 from trademl.constructs.aws.foundation import Foundation, FoundationProps
 from trademl.constructs.aws.registry import ContainerRegistry, ContainerRegistryProps
+from trademl.constructs.aws.sagemaker.mlflow import ExperimentTracking, ExperimentTrackingProps
 from trademl.constructs.aws.stream import MarketStream, MarketStreamProps
 from trademl.model import DeskSpec
 from trademl.targets.base import LayerStack, TargetBuilder
@@ -24,6 +25,7 @@ class SharedPlatform:
     registry: ContainerRegistry
     alerts: Alerts
     stream: MarketStream | None
+    tracking: ExperimentTracking | None
 
 
 class AwsTargetBuilder(TargetBuilder):
@@ -74,7 +76,21 @@ class AwsTargetBuilder(TargetBuilder):
             if self.profile.training.streaming_ingestion
             else None
         )
-        return SharedPlatform(registry=registry, alerts=alerts, stream=stream)
+        return SharedPlatform(
+            registry=registry, alerts=alerts, stream=stream, tracking=self._experiment_tracking(stack)
+        )
+
+    def _experiment_tracking(self, stack: LayerStack) -> ExperimentTracking | None:
+        """Managed MLflow; its artifacts go to the models store (or the first store a profile names)."""
+        stores = self.foundation.stores
+        if self.profile.experiment.tracking != "mlflow" or not stores:
+            return None
+        models = stores.get("models") or next(iter(stores.values()))
+        return ExperimentTracking(
+            stack,
+            "ExperimentTracking",
+            ExperimentTrackingProps(ctx=self.ctx, models=models, key=self.foundation.key),
+        )
 
     def build_cicd(self, stack: LayerStack) -> None:
         """Keyless CI: GitHub's OIDC provider, plan/apply roles and this target's GitHub variables."""

@@ -23,8 +23,10 @@ from trademl.constructs.aws.ecs.placement import Placement
 from trademl.constructs.aws.ecs.spot import SpotInterruptions, SpotInterruptionsProps
 from trademl.constructs.aws.failover_dns import FailoverDns, FailoverDnsProps, RegionalEndpoint
 from trademl.constructs.aws.identity import grant_bucket_read, grant_key
+from trademl.constructs.aws.log_archive import WorkloadLogArchive, WorkloadLogArchiveProps
 from trademl.constructs.aws.network import PrivateNetwork, PrivateNetworkProps
 from trademl.constructs.aws.replication import StoreReplica, StoreReplicaProps
+from trademl.constructs.aws.sagemaker.drift import DriftRetraining, DriftRetrainingProps
 from trademl.constructs.aws.sagemaker.orchestration import Retraining, RetrainingProps
 from trademl.constructs.aws.sagemaker.training import TrainingPipeline, TrainingPipelineProps
 from trademl.model import DeskSpec, TargetName
@@ -82,6 +84,18 @@ class AwsEcsTarget(AwsTargetBuilder):
             ),
         )
         registry.grant_pull(self.ops_ui.task.execution_role)
+        WorkloadLogArchive(
+            stack,
+            "WorkloadLogArchive",
+            WorkloadLogArchiveProps(
+                ctx=ctx,
+                trail=self.audit_trail,
+                log_groups={
+                    "inference": self.inference.task.log_group.name,
+                    "ops-ui": self.ops_ui.task.log_group.name,
+                },
+            ),
+        )
         self.training = TrainingPipeline(
             stack,
             "Training",
@@ -108,6 +122,15 @@ class AwsEcsTarget(AwsTargetBuilder):
                 alerts=self.shared.alerts,
             ),
         )
+        if ctx.profile.training.drift_retraining:
+            drift = DriftRetraining(
+                stack,
+                "DriftRetraining",
+                DriftRetrainingProps(
+                    ctx=ctx, alerts=self.shared.alerts, retraining=self.retraining, model="platform"
+                ),
+            )
+            drift.grant_publish(self.inference.task.task_role)
         self.monitoring = EcsMonitoring(
             stack,
             "Monitoring",
@@ -152,6 +175,13 @@ class AwsEcsTarget(AwsTargetBuilder):
             ),
         )
         registry.grant_pull(inference.task.execution_role)
+        WorkloadLogArchive(
+            stack,
+            "WorkloadLogArchive",
+            WorkloadLogArchiveProps(
+                ctx=ctx, trail=self.audit_trail, log_groups={"inference": inference.task.log_group.name}
+            ),
+        )
         # Task role: the desk's own store and the key, nothing else.
         grant_bucket_read(inference.task.task_role, self.desk.store, foundation.key)
         training = TrainingPipeline(

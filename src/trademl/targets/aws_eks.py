@@ -32,6 +32,7 @@ from trademl.constructs.aws.eks.workloads import (
 from trademl.constructs.aws.failover_dns import FailoverDns, FailoverDnsProps, RegionalEndpoint
 from trademl.constructs.aws.identity import grant_bucket_write
 from trademl.constructs.aws.load_balancer import ServingLoadBalancer, ServingLoadBalancerProps
+from trademl.constructs.aws.log_archive import WorkloadLogArchive, WorkloadLogArchiveProps
 from trademl.constructs.aws.logs import LogGroup, LogGroupProps
 from trademl.constructs.aws.network import PrivateNetwork, PrivateNetworkProps
 from trademl.constructs.aws.public_api import PublicApi, PublicApiProps
@@ -103,6 +104,13 @@ class AwsEksTarget(AwsTargetBuilder):
             )
             for purpose in ("application", "dataplane")
         }
+        WorkloadLogArchive(
+            stack,
+            "WorkloadLogArchive",
+            WorkloadLogArchiveProps(
+                ctx=ctx, trail=self.audit_trail, log_groups={k: g.name for k, g in self.log_groups.items()}
+            ),
+        )
         self.roles = PlatformRoles(
             stack,
             "ServiceRoles",

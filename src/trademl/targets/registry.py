@@ -23,7 +23,9 @@ class TargetInfo:
     providers: tuple[str, ...]  # provider binding packages the worker imports
 
 
-_AWS = ("cdktn_provider_aws",)
+# Every target has a cicd layer, which writes GitHub environments: github is loaded everywhere.
+_AWS = ("cdktn_provider_aws", "cdktn_provider_github")
+_K8S = ("cdktn_provider_kubernetes", "cdktn_provider_helm")
 TARGETS: dict[TargetName, TargetInfo] = {
     TargetName.AWS_EKS: TargetInfo(
         TargetName.AWS_EKS,
@@ -37,7 +39,7 @@ TARGETS: dict[TargetName, TargetInfo] = {
             Layer.CICD,
         ),
         "trademl.targets.aws_eks:AwsEksTarget",
-        _AWS,
+        _AWS + _K8S,
     ),
     TargetName.AWS_ECS: TargetInfo(
         TargetName.AWS_ECS,
@@ -60,8 +62,8 @@ TARGETS: dict[TargetName, TargetInfo] = {
         (
             "cdktn_provider_azurerm",
             "cdktn_provider_azapi",
-            "cdktn_provider_kubernetes",
-            "cdktn_provider_helm",
+            *_K8S,
+            "cdktn_provider_github",
         ),
     ),
     TargetName.GCP: TargetInfo(
@@ -76,7 +78,7 @@ TARGETS: dict[TargetName, TargetInfo] = {
             Layer.CICD,
         ),
         "trademl.targets.gcp:GcpTarget",
-        ("cdktn_provider_google", "cdktn_provider_kubernetes", "cdktn_provider_helm"),
+        ("cdktn_provider_google", *_K8S, "cdktn_provider_github"),
     ),
 }
 

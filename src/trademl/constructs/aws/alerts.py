@@ -49,6 +49,11 @@ SLACK_TEXT = (
 )
 
 
+# The metric a serving container publishes: live accuracy drop (percent) against the training score.
+ACCURACY_NAMESPACE = "Trademl/Models"
+ACCURACY_METRIC = "AccuracyDropPercent"
+
+
 @dataclass(frozen=True, kw_only=True, slots=True)
 class AlarmSpec:
     """One CloudWatch alarm; its name is prefixed so the Slack rule picks it up."""

@@ -233,7 +233,8 @@ class AuditTrail(Construct):
     def _subscribe_logs(self) -> None:
         ctx = self.props.ctx
         region = ctx.profile.aws(ctx.target).region
-        role = LeastPrivilegeRole(
+        # Kept so other layers subscribe their workload log groups through the same stream and role.
+        self.logs_role = role = LeastPrivilegeRole(
             self,
             "LogsToFirehoseRole",
             LeastPrivilegeRoleProps(

@@ -11,7 +11,11 @@ from cdktn_provider_azapi.resource import Resource
 from cdktn_provider_azurerm.logic_app_action_custom import LogicAppActionCustom
 from cdktn_provider_azurerm.logic_app_trigger_http_request import LogicAppTriggerHttpRequest
 from cdktn_provider_azurerm.logic_app_workflow import LogicAppWorkflow, LogicAppWorkflowIdentity
-from cdktn_provider_azurerm.monitor_action_group import MonitorActionGroup, MonitorActionGroupWebhookReceiver
+from cdktn_provider_azurerm.monitor_action_group import (
+    MonitorActionGroup,
+    MonitorActionGroupLogicAppReceiver,
+    MonitorActionGroupWebhookReceiver,
+)
 from cdktn_provider_azurerm.monitor_scheduled_query_rules_alert_v2 import (
     MonitorScheduledQueryRulesAlertV2,
     MonitorScheduledQueryRulesAlertV2Action,
@@ -255,9 +259,14 @@ class Alerting(Construct):
                 resource_group_name=group.name,
                 location="global",
                 tags=self.props.ctx.tags,
-                webhook_receiver=[
-                    MonitorActionGroupWebhookReceiver(
-                        name="retrain", service_uri=self.retrain_url, use_common_alert_schema=True
+                # A Logic App receiver (not a bare webhook): the group names the workflow it starts, whose
+                # managed identity holds AzureML Data Scientist on the workspace to submit the job.
+                logic_app_receiver=[
+                    MonitorActionGroupLogicAppReceiver(
+                        name="retrain",
+                        resource_id=self.retrain.id,
+                        callback_url=self.retrain_url,
+                        use_common_alert_schema=True,
                     )
                 ],
             )

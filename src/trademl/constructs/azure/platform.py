@@ -72,7 +72,9 @@ class AzurePlatform(Construct):
         self.governance = Governance(
             self,
             "Governance",
-            GovernanceProps(ctx=ctx, group=group, observability=obs, audit=props.audit.storage),
+            GovernanceProps(
+                ctx=ctx, group=group, observability=obs, audit=props.audit.storage, network=f.network
+            ),
         )
         self.links = self._private_links()
         self._diagnostics()

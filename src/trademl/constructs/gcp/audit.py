@@ -18,6 +18,8 @@ from .bucket import AdoptedBucket, BucketRef, Retention, SecureBucket, SecureBuc
 from .kms import KeyRef
 
 AUDIT_LOG_FILTER = 'logName:"/logs/cloudaudit.googleapis.com%2F"'  # activity, data access, system, policy
+# What the workloads write: GKE containers (serving, training, desks), the Cloud Run fallback and functions.
+WORKLOAD_LOG_FILTER = 'resource.type=("k8s_container" OR "cloud_run_revision" OR "cloud_function")'
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -41,7 +43,8 @@ class AuditArchive(Construct):
             AdoptedBucket(spec.adopt.audit_archive) if spec.adopt.audit_archive else self._create_bucket()
         )
         self.audit_config = self._create_audit_config()
-        self.sink = self._create_sink()
+        self.sink = self._create_sink("Sink", "audit-archive", AUDIT_LOG_FILTER)
+        self.workload_sink = self._create_sink("WorkloadSink", "workload-archive", WORKLOAD_LOG_FILTER)
 
     def _create_bucket(self) -> SecureBucket:
         """Extension point: the archive bucket."""
@@ -82,18 +85,21 @@ class AuditArchive(Construct):
             ],
         )
 
-    def _create_sink(self) -> LoggingProjectSink:
-        """Extension point: the export of audit logs into the archive, with a writer identity of its own that
-        may only create objects there."""
+    def _create_sink(self, id: str, name: str, filter: str) -> LoggingProjectSink:
+        """Extension point: one export of logs (audit, or workload logs) into the archive, with a writer
+        identity of its own that may only create objects there (GCS sinks write under the log's name)."""
+        # By reference when created here: the sink then follows the bucket (and the graph sees the link).
+        bucket = self.bucket.bucket.name if isinstance(self.bucket, SecureBucket) else self.bucket.name
         sink = LoggingProjectSink(
             self,
-            "Sink",
-            name=self.props.ctx.name("audit-archive"),
+            id,
+            name=self.props.ctx.name(name),
             project=self.project_id,
-            destination=f"storage.googleapis.com/{self.bucket.name}",
-            filter=AUDIT_LOG_FILTER,
+            destination=f"storage.googleapis.com/{bucket}",
+            filter=filter,
             unique_writer_identity=True,
         )
         if isinstance(self.bucket, SecureBucket):
-            self.bucket.grant("SinkWriter", "roles/storage.objectCreator", sink.writer_identity)
+            writer = "SinkWriter" if id == "Sink" else f"{id}Writer"
+            self.bucket.grant(writer, "roles/storage.objectCreator", sink.writer_identity)
         return sink

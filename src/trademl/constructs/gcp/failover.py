@@ -63,6 +63,8 @@ class GcpFailover(Construct):
                 pools=SERVING_POOLS,
             ),
         )
+        for name, repo in pl.pull_repositories().items():
+            self.cluster.allow_pull(name, repo)
         self.address = ServingAddress(
             self,
             "ServingAddress",

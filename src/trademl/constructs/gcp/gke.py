@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from cdktn_provider_google.artifact_registry_repository import ArtifactRegistryRepository
+from cdktn_provider_google.artifact_registry_repository_iam_member import ArtifactRegistryRepositoryIamMember
 from cdktn_provider_google.container_cluster import (
     ContainerCluster,
     ContainerClusterBinaryAuthorization,
@@ -52,8 +54,7 @@ NODE_ROLES = (
     "roles/monitoring.metricWriter",
     "roles/monitoring.viewer",
     "roles/stackdriver.resourceMetadata.writer",
-    "roles/artifactregistry.reader",
-)
+)  # image pulls: artifactregistry.reader on each repository (allow_pull), never project-wide
 MASTER_RANGES = {False: "172.16.0.0/28", True: "172.16.0.16/28"}
 
 
@@ -133,6 +134,18 @@ class GkeCluster(Construct):
             for spec in pool_specs(ctx)
             if props.pools is None or spec.name in props.pools
         }
+
+    def allow_pull(self, id: str, repository: ArtifactRegistryRepository) -> ArtifactRegistryRepositoryIamMember:
+        """Let the nodes (kubelet pulls as the node service account) read images of one repository."""
+        return ArtifactRegistryRepositoryIamMember(
+            self,
+            f"Pull-{id}",
+            project=repository.project,
+            location=repository.location,
+            repository=repository.name,
+            role="roles/artifactregistry.reader",
+            member=self.nodes.member,
+        )
 
     def _create_cluster(self) -> ContainerCluster:
         """Extension point: the cluster (its default pool is removed; pools are managed separately)."""

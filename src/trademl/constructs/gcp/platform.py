@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cdktn_provider_google.artifact_registry_repository import ArtifactRegistryRepository
 from constructs import Construct
 
 from trademl.constructs.context import BuildContext
 
 from .address import ServingAddress, ServingAddressProps
 from .bucket import BucketRef
+from .dashboard import DashboardProps, PlatformDashboard
+from .deploy import DeployWorkflow, DeployWorkflowProps
 from .dns import ServingZone, ServingZoneProps
 from .endpoint import PredictionEndpoint, PredictionEndpointProps
 from .experiment import Experiments, ExperimentsProps
@@ -20,6 +23,7 @@ from .kms import KeyRef
 from .monitoring import Monitoring, MonitoringProps
 from .network import NetworkRef
 from .security import DataInspection, DataInspectionProps, Perimeter, PerimeterProps
+from .streaming import StreamingIngestion, StreamingIngestionProps
 from .training import Training, TrainingProps
 
 
@@ -54,6 +58,13 @@ class Platform(Construct):
                 monitoring_dataset=datasets["monitoring"],
             ),
         )
+        self.streaming = (
+            StreamingIngestion(
+                self, "Streaming", StreamingIngestionProps(ctx=ctx, key=keys["messaging"], data_bucket=data)
+            )
+            if ctx.profile.training.streaming_ingestion
+            else None
+        )
         self.endpoint = PredictionEndpoint(
             self,
             "Endpoint",
@@ -66,6 +77,13 @@ class Platform(Construct):
                 retrain_topic=self.training.retrain_topic.id,
             ),
         )
+        self.deploy = DeployWorkflow(
+            self,
+            "Deploy",
+            DeployWorkflowProps(
+                ctx=ctx, key=keys["vertex"], models_bucket=models, model_identity=self.endpoint.identity
+            ),
+        )
         self.cluster = GkeCluster(
             self, "Gke", GkeClusterProps(ctx=ctx, keys=keys, network=net, region=spec.region)
         )
@@ -73,6 +91,8 @@ class Platform(Construct):
             self, "ServingAddress", ServingAddressProps(ctx=ctx, network=net, region=spec.region)
         )
         self.serving_image = self.experiments.image(ctx.profile.serving.image)
+        for name, repo in self.pull_repositories().items():
+            self.cluster.allow_pull(name, repo)
         self.zone = ServingZone(self, "ServingZone", ServingZoneProps(ctx=ctx, network=net))
         self.fallback = ServingFallback(
             self,
@@ -99,6 +119,13 @@ class Platform(Construct):
                 serving_alerts_topic=self.fallback.alerts_topic,
             ),
         )
+        self.dashboard = PlatformDashboard(
+            self,
+            "Dashboard",
+            DashboardProps(
+                ctx=ctx, endpoint_id=self.endpoint.endpoint.name, error_metric=self.monitoring.error_metric.name
+            ),
+        )
         self.perimeter = (
             Perimeter(self, "Perimeter", PerimeterProps(ctx=ctx, access_policy=spec.access_policy))
             if spec.access_policy
@@ -113,3 +140,7 @@ class Platform(Construct):
                 findings_dataset=datasets["monitoring"],
             ),
         )
+
+    def pull_repositories(self) -> dict[str, ArtifactRegistryRepository]:
+        """The Docker repositories GKE nodes pull from: the images repository and the upstream mirrors."""
+        return {"images": self.experiments.repositories["images"], **self.experiments.mirrors}

@@ -343,9 +343,19 @@ def workload_log_archive(ctx: Ctx) -> Evidence:
     filters = index.of_type("aws_cloudwatch_log_subscription_filter")
     if not filters:
         return proof.fail("no aws_cloudwatch_log_subscription_filter ships logs anywhere")
+    # CloudTrail's own log group is the audit trail, not a workload: it must not stand in for workloads
+    # (correction: with literal archive ARNs resolved it alone used to satisfy this capability).
+    trail_groups = [
+        g
+        for t in index.of_type("aws_cloudtrail")
+        for g in index.targets(t, "aws_cloudwatch_log_group", where="cloud_watch_logs_group_arn")
+    ]
     why = ""
     for flt in filters:
         groups = index.targets(flt, "aws_cloudwatch_log_group", where="log_group_name")
+        if groups and all(g in trail_groups for g in groups):
+            why = why or f"{flt.address}: ships only the CloudTrail log group, no workload logs"
+            continue
         for hose in index.targets(flt, "aws_kinesis_firehose_delivery_stream", where="destination_arn"):
             roles = index.targets(flt, "aws_iam_role", where="role_arn")
             if not roles or not allows(
@@ -353,7 +363,14 @@ def workload_log_archive(ctx: Ctx) -> Evidence:
             ):
                 why = why or f"{flt.address}: its role may not put records into {hose.address}"
                 continue
-            for bucket in index.targets(hose, "aws_s3_bucket", where="extended_s3_configuration.bucket_arn"):
+            # points_to, not targets: the archive's ARN is often a literal (its name is fixed so the
+            # bucket policy can name its writers); a literal ARN proves the link as well as a token does.
+            buckets = [
+                b
+                for b in index.of_type("aws_s3_bucket")
+                if index.points_to(hose, b, where="extended_s3_configuration.bucket_arn")
+            ]
+            for bucket in buckets:
                 lock = object_lock(index, bucket)
                 hose_roles = index.targets(hose, "aws_iam_role", where="extended_s3_configuration.role_arn")
                 if lock is None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import yaml
+
 from trademl.parity.evidence import Ctx, Evidence, Proof, Recogniser, number, text_of
 from trademl.parity.graph import Resource, TargetIndex
 from trademl.parity.recognisers import k8s
@@ -100,20 +102,76 @@ def eks_identity(ctx: Ctx) -> Evidence:
     )
 
 
+def chart_objects(index: TargetIndex, *kinds: str) -> list[tuple[Resource, dict[str, object]]]:
+    """Kubernetes objects a helm_release applies verbatim from its values (`objects: {key: object}`, the
+    raw-object chart the EKS workloads layer uses because kubernetes_manifest needs the CRDs at plan time).
+    They are as much part of the output as a kubernetes_manifest (correction: the shared k8s recognisers
+    read only kubernetes_manifest and missed them)."""
+    out: list[tuple[Resource, dict[str, object]]] = []
+    for rel in index.of_type("helm_release"):
+        for text in rel.get("values"):
+            try:
+                doc = yaml.safe_load(text) if isinstance(text, str) else None
+            except yaml.YAMLError:
+                continue
+            objects = doc.get("objects") if isinstance(doc, dict) else None
+            for obj in objects.values() if isinstance(objects, dict) else []:
+                if isinstance(obj, dict) and obj.get("apiVersion") and obj.get("kind") in kinds:
+                    out.append((rel, obj))
+    return out
+
+
+def _dig(node: object, *path: str) -> object:
+    for key in path:
+        node = node.get(key) if isinstance(node, dict) else None
+    return node
+
+
+def _images(node: object) -> list[str]:
+    """Every `image:` string inside an object (containers, init containers, predictor runtimes)."""
+    if isinstance(node, dict):
+        own = [str(v) for k, v in node.items() if k == "image" and isinstance(v, str)]
+        return own + [i for v in node.values() for i in _images(v)]
+    if isinstance(node, list):
+        return [i for v in node for i in _images(v)]
+    return []
+
+
+def eks_autoscaling(ctx: Ctx) -> Evidence:
+    """HPA or InferenceService min/maxReplicas, as kubernetes resources or as chart-applied objects."""
+    found = k8s.autoscaling(ctx)
+    if found.found:
+        return found
+    proof = Proof()
+    for rel, obj in chart_objects(ctx.index, "InferenceService", "HorizontalPodAutoscaler"):
+        top = number(_dig(obj, "spec", "predictor", "maxReplicas") or _dig(obj, "spec", "maxReplicas"))
+        low = number(_dig(obj, "spec", "predictor", "minReplicas") or _dig(obj, "spec", "minReplicas"))
+        if top and (low or 0) < top:
+            proof.add(rel)
+            return proof.ok(min_replicas=low, max_replicas=top, via=f"{obj['kind']} (chart objects)")
+    return found
+
+
 def eks_pull(ctx: Ctx) -> Evidence:
-    """Serving workload image -> ECR repository / pull-through cache, and the node role may pull."""
+    """Serving workload image -> ECR repository / pull-through cache, and the node role may pull it."""
     index, proof = ctx.index, Proof()
     node_roles = [
         r
         for g in index.of_type("aws_eks_node_group")
         for r in index.targets(g, "aws_iam_role", where="node_role_arn")
     ]
-    for wl in k8s.serving_workloads(index):
-        for image in k8s.containers_images(wl) + [s for s in [text_of(wl)] if "${aws_ecr_repository." in s]:
+    candidates: list[tuple[Resource, list[str]]] = [
+        (wl, k8s.containers_images(wl) + [s for s in [text_of(wl)] if "${aws_ecr_repository." in s])
+        for wl in k8s.serving_workloads(index)
+    ]
+    candidates += [(rel, _images(obj)) for rel, obj in chart_objects(index, "InferenceService", "Rollout")]
+    for wl, images in candidates:
+        for image in images:
             sources = _ecr_source(index, wl, image)
             if not sources:
                 continue
-            grants = [g for role in node_roles for g in allows(index, role, _PULL, None)]
+            repo = sources[0] if sources[0].type == "aws_ecr_repository" else None
+            grants = [g for role in node_roles for g in allows(index, role, _PULL, repo)]
             if not grants:
                 return proof.fail(f"{wl.address}: pulls from {sources[0].address} but no node role may pull")
             proof.add(wl, sources, node_roles, grants)
@@ -145,7 +203,7 @@ AWS_EKS: dict[str, Recogniser] = {
     **SHARED,
     "spot-training": eks_spot,
     "canary-serving": k8s.canary,
-    "autoscaled-serving": k8s.autoscaling,
+    "autoscaled-serving": eks_autoscaling,
     "gpu-inference": eks_gpu,
     "serving-pulls-registry": eks_pull,
     "metrics-dashboards": eks_metrics,
@@ -154,11 +212,26 @@ AWS_EKS: dict[str, Recogniser] = {
 
 
 # -- aws-ecs ---------------------------------------------------------------------------------------------
+def _steps(steps: object) -> list[dict[str, object]]:
+    """Every step, including those a Condition step runs in its If/Else branches: SageMaker executes
+    them like top-level steps, so a training step there is as real as one at the top (correction: the
+    recogniser used to read only the top level and missed branch-selected spot/on-demand steps)."""
+    out: list[dict[str, object]] = []
+    for step in steps if isinstance(steps, list) else []:
+        if not isinstance(step, dict):
+            continue
+        out.append(step)
+        args = step.get("Arguments")
+        if step.get("Type") == "Condition" and isinstance(args, dict):
+            out.extend(_steps(args.get("IfSteps")) + _steps(args.get("ElseSteps")))
+    return out
+
+
 def _training_steps(pipe: Resource) -> list[dict[str, object]]:
     out: list[dict[str, object]] = []
     for doc in json_field(pipe, "pipeline_definition"):
         if isinstance(doc, dict):
-            out.extend(s for s in doc.get("Steps", []) if isinstance(s, dict) and s.get("Type") == "Training")
+            out.extend(s for s in _steps(doc.get("Steps")) if s.get("Type") == "Training")
     return out
 
 

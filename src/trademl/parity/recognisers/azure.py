@@ -94,14 +94,41 @@ def _cmk(index: TargetIndex, account: Resource) -> list[Resource]:
     return cmks or ([account] if account.first("customer_managed_key.key_vault_key_id") else [])
 
 
+_MIN_SOFT_DELETE_DAYS = 7
+
+
+def _protection(account: Resource) -> str:
+    """How the account keeps earlier data: "versioning", "soft delete" (Data Lake Gen2 only), or "".
+
+    Blob versioning is unavailable on hierarchical-namespace (Data Lake Gen2) accounts: azurerm rejects
+    versioning_enabled with is_hns_enabled at apply, and Azure's feature table lists it as not supported.
+    There the strongest recovery Azure offers is blob + container soft delete; it is accepted for those
+    accounts only and reported as its own fact (it restores deleted data, not overwritten versions)."""
+    if truthy(account.first("blob_properties.versioning_enabled")):
+        return "versioning"
+    if not truthy(account.first("is_hns_enabled")):
+        return ""
+    days = [
+        number(account.first(f"blob_properties.{p}.days"))
+        for p in ("delete_retention_policy", "container_delete_retention_policy")
+    ]
+    return "soft delete" if all(d and d >= _MIN_SOFT_DELETE_DAYS for d in days) else ""
+
+
 def artifact_store(ctx: Ctx) -> Evidence:
     index, proof = ctx.index, Proof()
-    stores = 0
+    stores = soft_only = 0
     for account in index.of_type("azurerm_storage_account"):
         if _immutable(index, account)[0] is not None:
             continue
-        if not truthy(account.first("blob_properties.versioning_enabled")):
-            return proof.fail(f"{account.address}: blob versioning off")
+        protection = _protection(account)
+        if not protection:
+            lake = (
+                " (Data Lake: blob and container soft delete needed)"
+                if truthy(account.first("is_hns_enabled"))
+                else ""
+            )
+            return proof.fail(f"{account.address}: blob versioning off{lake}")
         cmk = _cmk(index, account)
         if not cmk:
             return proof.fail(f"{account.address}: no customer-managed key")
@@ -111,13 +138,14 @@ def artifact_store(ctx: Ctx) -> Evidence:
             if index.points_to(c, account)
         ]
         stores += len(containers)
+        soft_only += len(containers) if protection == "soft delete" else 0
         proof.add(account, cmk, containers)
     want = len(ctx.profile.experiment.artifact_stores)
     if stores < want:
         return proof.fail(
             f"{stores} containers in versioned CMK accounts, experiment.artifact_stores asks {want}"
         )
-    return proof.ok(stores=stores)
+    return proof.ok(stores=stores, soft_delete_only_stores=soft_only)
 
 
 def container_registry(ctx: Ctx) -> Evidence:

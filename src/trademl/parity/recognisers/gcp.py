@@ -49,7 +49,16 @@ def iam_members(index: TargetIndex, sa: Resource, roles: tuple[str, ...]) -> lis
 
 
 def _sink_bucket(index: TargetIndex, sink: Resource) -> list[Resource]:
-    return index.targets(sink, "google_storage_bucket", where="destination")
+    """The bucket a sink writes to. Correction: a destination naming the bucket literally
+    (`storage.googleapis.com/<name>`, as for adopted buckets) proves the link as much as a token does."""
+    found = index.targets(sink, "google_storage_bucket", where="destination")
+    dest = str(sink.first("destination") or "")
+    literal = [
+        b
+        for b in index.of_type("google_storage_bucket")
+        if b not in found and dest == f"storage.googleapis.com/{b.first('name')}"
+    ]
+    return found + literal
 
 
 def _locked(ctx: Ctx, bucket: Resource) -> str:
@@ -404,16 +413,42 @@ def failover(ctx: Ctx) -> Evidence:
     return proof.fail("no google_dns_record_set with a health-checked primary_backup routing policy")
 
 
+_CANARY = re.compile(r"(?i)canary[_a-z]*\W{1,4}(\d{1,2})")
+_DEPLOY_ROLES = ("roles/aiplatform.user", "roles/aiplatform.admin")
+
+
+def _deploy_input(ctx: Ctx) -> Evidence | None:
+    """The declarative deploy input (a bucket object with a non-zero canary share) read by a Workflow that
+    calls endpoints.deployModel as an identity allowed to deploy: the input is only proof when connected."""
+    index, proof = ctx.index, Proof()
+    endpoints = index.of_type("google_vertex_ai_endpoint")
+    for obj in index.of_type("google_storage_bucket_object"):
+        m = _CANARY.search(str(obj.first("content") or ""))
+        if not m or not endpoints or int(m.group(1)) == 0:
+            continue
+        name, bucket = str(obj.first("name")), str(obj.first("bucket"))
+        for flow in index.of_type("google_workflows_workflow"):
+            src = str(flow.first("source_contents") or "")
+            if name not in src or bucket not in src or "deployModel" not in src:
+                continue
+            sas = index.targets(flow, "google_service_account", where="service_account")
+            grants = [g for sa in sas for g in iam_members(index, sa, _DEPLOY_ROLES)]
+            if grants:
+                proof.add(obj, flow, sas, grants, endpoints)
+                return proof.ok(canary_percent=int(m.group(1)), via="Vertex deploy Workflow reads the split")
+    return None
+
+
 def canary(ctx: Ctx) -> Evidence:
     proof = Proof()
     for res in ctx.index.of_type(
         "google_workflows_workflow", "google_cloudfunctions2_function", "google_cloud_scheduler_job"
     ):
-        m = re.search(r"(?i)canary[_a-z]*\W{1,4}(\d{1,2})", _decoded(res))
+        m = _CANARY.search(_decoded(res))
         if m and ctx.index.of_type("google_vertex_ai_endpoint"):
             proof.add(res, ctx.index.of_type("google_vertex_ai_endpoint"))
             return proof.ok(canary_percent=int(m.group(1)), via="Vertex deploy step traffic split")
-    return k8s.canary(ctx)
+    return _deploy_input(ctx) or k8s.canary(ctx)
 
 
 def autoscale(ctx: Ctx) -> Evidence:

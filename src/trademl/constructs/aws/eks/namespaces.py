@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trademl.constructs.k8s.tenancy import desk_namespace  # noqa: F401  (re-exported)
+from trademl.constructs.k8s.tenancy import desk_namespace as desk_namespace  # re-exported
 from trademl.model import Profile
 
 
@@ -31,8 +31,6 @@ def platform_namespaces(profile: Profile) -> list[NamespaceSpec]:
     return [NamespaceSpec(n, level) for n in names] + [
         NamespaceSpec(n, "privileged", r) for n, r in PRIVILEGED.items()
     ]
-
-
 
 
 # Service accounts that assume IAM roles (namespace, service account) by purpose.

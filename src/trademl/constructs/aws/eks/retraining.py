@@ -18,13 +18,10 @@ from cdktn_provider_aws.sqs_queue import SqsQueue
 from cdktn_provider_aws.sqs_queue_policy import SqsQueuePolicy
 from constructs import Construct
 
-from trademl.constructs.aws.alerts import AlarmSpec, Alerts
+from trademl.constructs.aws.alerts import ACCURACY_METRIC, ACCURACY_NAMESPACE, AlarmSpec, Alerts
 from trademl.constructs.aws.identity import LeastPrivilegeRole, grant_key, policy_json
 from trademl.constructs.aws.kms import EncryptionKey, EncryptionKeyProps
 from trademl.constructs.context import BuildContext
-
-ACCURACY_NAMESPACE = "Trademl/Models"
-ACCURACY_METRIC = "AccuracyDropPercent"
 
 
 def eventbridge_cron(cron: str) -> str:
