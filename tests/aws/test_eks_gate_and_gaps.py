@@ -42,8 +42,11 @@ def test_serving_alb_writes_access_logs_in_its_region(synth_out):
     secondary = one(failover, "aws_lb")
     assert secondary["access_logs"]["bucket"] == "alpha-prod-access-logs-secondary-111111111111"
     assert any("AccessLogs_TlsOnly" in d for d in secondary["depends_on"])
-    assert_resource_like(failover, "aws_s3_bucket", {
-        "bucket": "alpha-prod-access-logs-secondary-111111111111", "region": "ap-northeast-3"})
+    assert_resource_like(
+        failover,
+        "aws_s3_bucket",
+        {"bucket": "alpha-prod-access-logs-secondary-111111111111", "region": "ap-northeast-3"},
+    )
 
 
 def test_models_replica_is_access_logged_in_the_failover_region(synth_out):
@@ -68,7 +71,8 @@ def test_cluster_autoscaler_pinned_with_scoped_irsa(synth_out):
     assert body["version"] == "9.46.6" and body["namespace"] == "kube-system"
     assert values["autoDiscovery"]["clusterName"] and values["awsRegion"] == "ap-northeast-1"
     assert values["rbac"]["serviceAccount"]["annotations"]["eks.amazonaws.com/role-arn"].endswith(
-        "irsa-cluster-autoscaler")
+        "irsa-cluster-autoscaler"
+    )
     policies = [json.dumps(p) for p in resources(stack(synth_out, PLATFORM), "aws_iam_role_policy").values()]
     scaler = next(p for p in policies if "SetDesiredCapacity" in p)
     assert "aws:ResourceTag/k8s.io/cluster-autoscaler/" in scaler and "owned" in scaler
@@ -76,10 +80,15 @@ def test_cluster_autoscaler_pinned_with_scoped_irsa(synth_out):
 
 
 def test_gpu_groups_scale_from_zero_with_template_hints(synth_out):
-    groups = {g["node_group_name"]: g for g in resources(stack(synth_out, PLATFORM), "aws_eks_node_group").values()}
+    groups = {
+        g["node_group_name"]: g for g in resources(stack(synth_out, PLATFORM), "aws_eks_node_group").values()
+    }
     for name in ("gpu-spot", "gpu-on-demand"):
         assert groups[name]["scaling_config"]["min_size"] == 0
-        assert groups[name]["tags"]["k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu"] == "true:NoSchedule"
+        assert (
+            groups[name]["tags"]["k8s.io/cluster-autoscaler/node-template/taint/nvidia.com/gpu"]
+            == "true:NoSchedule"
+        )
 
 
 def test_retraining_queue_consumed_by_argo_events(synth_out):

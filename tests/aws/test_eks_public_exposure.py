@@ -50,7 +50,9 @@ def test_http_api_reaches_internal_alb_through_vpc_link(public_out):
 
 def test_route_requires_iam_and_stage_logs_and_throttles(public_out):
     s = stack(public_out, PLATFORM)
-    assert_resource_like(s, "aws_apigatewayv2_route", {"route_key": "ANY /{proxy+}", "authorization_type": "AWS_IAM"})
+    assert_resource_like(
+        s, "aws_apigatewayv2_route", {"route_key": "ANY /{proxy+}", "authorization_type": "AWS_IAM"}
+    )
     stage = one(s, "aws_apigatewayv2_stage")
     assert stage["auto_deploy"] is True and stage["name"] == "$default"
     assert json.loads(stage["access_log_settings"]["format"])["requestId"] == "$context.requestId"
@@ -61,7 +63,9 @@ def test_route_requires_iam_and_stage_logs_and_throttles(public_out):
 
 def test_vpc_link_egress_only_to_alb(public_out):
     s = stack(public_out, PLATFORM)
-    rule = assert_resource_like(s, "aws_vpc_security_group_egress_rule", {"description": "internal serving ALB"})
+    rule = assert_resource_like(
+        s, "aws_vpc_security_group_egress_rule", {"description": "internal serving ALB"}
+    )
     assert rule["from_port"] == rule["to_port"] == 80
     assert "Serving_SecurityGroup" in rule["referenced_security_group_id"]
 

@@ -21,10 +21,16 @@ def _values(s, key):
 
 def test_layers(synth_out):
     names = sorted(p.name for p in (synth_out / "stacks").iterdir() if "aws-eks" in p.name)
-    assert names == ["alpha-aws-eks-audit", "alpha-aws-eks-cicd", "alpha-aws-eks-desk-momentum",
-                     "alpha-aws-eks-desk-stat-arb",
-                     "alpha-aws-eks-failover", "alpha-aws-eks-foundation", "alpha-aws-eks-platform",
-                     "alpha-aws-eks-workloads"]
+    assert names == [
+        "alpha-aws-eks-audit",
+        "alpha-aws-eks-cicd",
+        "alpha-aws-eks-desk-momentum",
+        "alpha-aws-eks-desk-stat-arb",
+        "alpha-aws-eks-failover",
+        "alpha-aws-eks-foundation",
+        "alpha-aws-eks-platform",
+        "alpha-aws-eks-workloads",
+    ]
 
 
 def test_cluster_private_encrypted_all_logs_api_auth(synth_out):
@@ -32,8 +38,13 @@ def test_cluster_private_encrypted_all_logs_api_auth(synth_out):
     assert cluster["vpc_config"]["endpoint_public_access"] is False
     assert cluster["vpc_config"]["endpoint_private_access"] is True
     assert cluster["encryption_config"]["resources"] == ["secrets"]
-    assert sorted(cluster["enabled_cluster_log_types"]) == ["api", "audit", "authenticator", "controllerManager",
-                                                            "scheduler"]
+    assert sorted(cluster["enabled_cluster_log_types"]) == [
+        "api",
+        "audit",
+        "authenticator",
+        "controllerManager",
+        "scheduler",
+    ]
     assert cluster["access_config"]["authentication_mode"] == "API"
     assert cluster["deletion_protection"] is True
 
@@ -44,7 +55,9 @@ def test_vpc_cni_enforces_network_policy(synth_out):
 
 
 def test_gpu_spot_with_on_demand_fallback_same_labels_and_taint(synth_out):
-    groups = {g["node_group_name"]: g for g in resources(stack(synth_out, PLATFORM), "aws_eks_node_group").values()}
+    groups = {
+        g["node_group_name"]: g for g in resources(stack(synth_out, PLATFORM), "aws_eks_node_group").values()
+    }
     spot, od = groups["gpu-spot"], groups["gpu-on-demand"]
     assert spot["capacity_type"] == "SPOT" and od["capacity_type"] == "ON_DEMAND"
     assert spot["labels"] == od["labels"] and spot["taint"] == od["taint"]
@@ -97,10 +110,20 @@ def test_workloads_providers_from_platform_stack(synth_out):
     assert "exec" not in s["provider"]["helm"][0]["kubernetes"]
 
 
-@pytest.mark.parametrize(("key", "version"), [
-    ("jupyterhub", "4.4.0"), ("argo-cd", "10.1.1"), ("argo-workflows", "1.0.18"), ("argo-rollouts", "2.41.0"),
-    ("kube-prometheus-stack", "88.5.3"), ("aws-load-balancer-controller", "3.5.0"), ("aws-for-fluent-bit", "0.2.0"),
-    ("kserve-crd", "v0.20.0"), ("kserve-resources", "v0.20.0")])
+@pytest.mark.parametrize(
+    ("key", "version"),
+    [
+        ("jupyterhub", "4.4.0"),
+        ("argo-cd", "10.1.1"),
+        ("argo-workflows", "1.0.18"),
+        ("argo-rollouts", "2.41.0"),
+        ("kube-prometheus-stack", "88.5.3"),
+        ("aws-load-balancer-controller", "3.5.0"),
+        ("aws-for-fluent-bit", "0.2.0"),
+        ("kserve-crd", "v0.20.0"),
+        ("kserve-resources", "v0.20.0"),
+    ],
+)
 def test_charts_pinned(synth_out, key, version):
     body, _ = _values(stack(synth_out, WORKLOADS), key)
     assert body["version"] == version
@@ -149,8 +172,10 @@ def test_kubeflow_via_argo_cd_applications(synth_out):
 
 
 def test_namespaces_pod_security(synth_out):
-    namespaces = {n["metadata"][0]["name"]: n["metadata"][0] for n in
-                  resources(stack(synth_out, WORKLOADS), "kubernetes_namespace_v1").values()}
+    namespaces = {
+        n["metadata"][0]["name"]: n["metadata"][0]
+        for n in resources(stack(synth_out, WORKLOADS), "kubernetes_namespace_v1").values()
+    }
     for name in ("jupyterhub", "kserve", "serving", "retraining", "desk-momentum", "desk-stat-arb"):
         assert namespaces[name]["labels"]["pod-security.kubernetes.io/enforce"] == "restricted"
     for name in ("gpu-plugins", "amazon-cloudwatch"):
@@ -160,11 +185,18 @@ def test_namespaces_pod_security(synth_out):
 
 def test_desk_default_deny_quota_and_irsa(synth_out):
     s = stack(synth_out, WORKLOADS)
-    assert_resource_like(s, "kubernetes_network_policy_v1", {
-        "metadata": {"name": "default-deny", "namespace": "desk-momentum"},
-        "spec": {"policy_types": ["Ingress", "Egress"]}})
+    assert_resource_like(
+        s,
+        "kubernetes_network_policy_v1",
+        {
+            "metadata": {"name": "default-deny", "namespace": "desk-momentum"},
+            "spec": {"policy_types": ["Ingress", "Egress"]},
+        },
+    )
     assert_resource_like(s, "kubernetes_resource_quota_v1", {"metadata": {"namespace": "desk-stat-arb"}})
-    sa = assert_resource_like(s, "kubernetes_service_account_v1", {"metadata": {"namespace": "desk-momentum"}})
+    sa = assert_resource_like(
+        s, "kubernetes_service_account_v1", {"metadata": {"namespace": "desk-momentum"}}
+    )
     arn = sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
     desk = stack(synth_out, "alpha-aws-eks-desk-momentum")
     role = assert_resource_like(desk, "aws_iam_role", {"name": arn.rsplit("/", 1)[1]})

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from tfjson import assert_resource_like, one, resources, stack
@@ -129,14 +131,29 @@ def test_data_store_is_a_data_lake_and_other_stores_are_containers(foundation):
 
 
 def test_audit_container_is_immutable_for_the_retention_and_locked_in_prod(audit):
-    policy = one(audit, "azurerm_storage_container_immutability_policy")
-    assert policy["immutability_period_in_days"] == 7 * 365
-    assert policy["protected_append_writes_enabled"] is True
-    assert policy["locked"] is True
+    policies = resources(audit, "azurerm_storage_container_immutability_policy").values()
+    assert all(p["immutability_period_in_days"] == 7 * 365 and p["locked"] is True for p in policies)
     assert_resource_like(
         audit, "azurerm_storage_account", {**SECURE_ACCOUNT, "blob_properties": {"versioning_enabled": True}}
     )
-    assert one(audit, "azurerm_storage_container")["name"] == "audit"
+    containers = {k: c["name"] for k, c in resources(audit, "azurerm_storage_container").items()}
+    assert "audit" in containers.values()
+    # Every container Azure writes logs into exists up front, each under its own policy.
+    covered = {containers[p["storage_container_resource_manager_id"].split(".")[1]]: p for p in policies}
+    assert set(covered) == set(containers.values())
+    assert covered["audit"]["protected_append_writes_enabled"] is True
+    sinks = {"insights-activity-logs", "insights-logs-flowlogflowevent", "am-containerlogv2"}
+    assert sinks <= set(covered)
+    assert all(covered[n]["protected_append_writes_all_enabled"] is True for n in sinks)
+
+
+def test_artifact_accounts_tier_down_and_never_delete(synth_out, foundation):
+    policies = resources(foundation, "azurerm_storage_management_policy").values()
+    assert len(policies) == len(resources(foundation, "azurerm_storage_account"))
+    for p in policies:
+        (rule,) = p["rule"]
+        assert rule["actions"]["base_blob"]["tier_to_cool_after_days_since_modification_greater_than"] == 30
+        assert "delete" not in json.dumps(rule)
 
 
 @pytest.mark.parametrize("desk", ["momentum", "stat-arb"])

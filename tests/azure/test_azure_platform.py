@@ -228,7 +228,12 @@ def test_workload_tables_export_into_the_audit_archive(platform):
 
 def test_defender_plans_standard_and_serialised(platform):
     plans = resources(platform, "azurerm_security_center_subscription_pricing")
-    assert {p["resource_type"] for p in plans.values()} == {"Containers", "StorageAccounts", "KeyVaults", "Arm"}
+    assert {p["resource_type"] for p in plans.values()} == {
+        "Containers",
+        "StorageAccounts",
+        "KeyVaults",
+        "Arm",
+    }
     assert all(p["tier"] == "Standard" for p in plans.values())
     # The pricing API rejects concurrent updates: every plan but the first waits for another.
     assert sum(1 for p in plans.values() if not p.get("depends_on")) == 1

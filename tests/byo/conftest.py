@@ -10,7 +10,7 @@ import pytest
 from trademl.model import TargetName
 
 ROOT = Path(__file__).resolve().parents[2]
-BROWNFIELD = Path("/tmp/bf/brownfield.yaml")  # TEMP
+BROWNFIELD = ROOT / "profiles" / "brownfield.yaml"
 
 Synth = Callable[[TargetName], Path]
 

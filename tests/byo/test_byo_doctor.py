@@ -70,7 +70,6 @@ EVERYTHING: dict[str, tuple[type[Any], dict[str, Any], Callable[[Any], Iterator[
                 "cluster": "projects/trading-prd/locations/asia-northeast1/clusters/shared",
                 "key": "projects/kms-sec/locations/asia-northeast1/keyRings/ml/cryptoKeys/data",
                 "audit_archive": "projects/_/buckets/corp-audit",
-                "registry": "projects/trading-prd/locations/asia-northeast1/repositories/ml",
             },
         },
         gcp_checks.adopted,
@@ -83,9 +82,12 @@ def test_doctor_probes_every_adoptable_kind(cloud: str) -> None:
     cls, data, adopted = EVERYTHING[cloud]
     spec = cls.model_validate(data)
     if cloud == "gcp":
-        # The model refuses an adopted zone on gcp (it would go unused); doctor can still read one.
-        zone = "projects/dns-prj/managedZones/trading"
-        spec = spec.model_copy(update={"adopt": spec.adopt.model_copy(update={"dns_zone": zone})})
+        # The model refuses an adopted zone and registry on gcp (they would go unused); doctor reads them.
+        late = {
+            "dns_zone": "projects/dns-prj/managedZones/trading",
+            "registry": "projects/trading-prd/locations/asia-northeast1/repositories/ml",
+        }
+        spec = spec.model_copy(update={"adopt": spec.adopt.model_copy(update=late)})
     fields = {field.split(".")[0].split("[")[0] for field, _ in adopted(spec)}
     model: type[AwsAdopt | AzureAdopt | GcpAdopt] = type(spec.adopt)
     assert fields == set(model.model_fields)

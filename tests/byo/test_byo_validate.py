@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from trademl.cli import main
 
-BROWNFIELD = Path("/tmp/bf/brownfield.yaml")  # TEMP
+BROWNFIELD = Path(__file__).resolve().parents[2] / "profiles" / "brownfield.yaml"
 ACCT = "333333333333"
 SUB = "/subscriptions/00000000-0000-4000-8000-000000000002/resourceGroups"
 
@@ -117,15 +117,29 @@ def test_fails_on_bad_adopted_id(tmp_path: Path, case: str) -> None:
     assert problem in lines[0] and "fix:" in lines[0]
 
 
-def test_zonal_cluster_and_multi_region_registry_are_in_region(tmp_path: Path) -> None:
+def test_a_zonal_cluster_is_in_region(tmp_path: Path) -> None:
     def change(d: dict[str, Any]) -> None:
         adopt(d, "gcp").update(
-            cluster="projects/beta-trading-prd/locations/asia-northeast1-a/clusters/shared-ml",
-            registry="projects/beta-trading-prd/locations/asia/repositories/ml",
+            cluster="projects/beta-trading-prd/locations/asia-northeast1-a/clusters/shared-ml"
         )
 
     code, lines, _ = validate(tmp_path, change)
     assert code == 0, lines
+
+
+def test_multi_region_registry_is_in_region() -> None:
+    from trademl.model.adopt import GcpAdopt
+
+    multi = GcpAdopt.model_construct(registry="projects/p-123/locations/asia/repositories/ml")
+    assert multi.misplaced("asia-northeast1") is None
+    assert multi.misplaced("us-east1") is not None
+
+
+def test_fails_on_a_registry_adopted_on_gcp(tmp_path: Path) -> None:
+    repo = "projects/beta-trading-prd/locations/asia-northeast1/repositories/ml"
+    code, lines, _ = validate(tmp_path, lambda d: adopt(d, "gcp").update(registry=repo))
+    assert code == 1 and len(lines) == 1
+    assert "targets.gcp.adopt" in lines[0] and "not supported on gcp yet" in lines[0]
 
 
 def test_fails_on_an_adopted_zone_on_gcp(tmp_path: Path) -> None:

@@ -146,8 +146,9 @@ def test_all_audit_logs_are_on_and_sunk_into_the_archive(audit):
     assert config["service"] == "allServices"
     assert {c["log_type"] for c in config["audit_log_config"]} == {"ADMIN_READ", "DATA_READ", "DATA_WRITE"}
     assert all("exempted_members" not in c for c in config["audit_log_config"])
-    sink = one(audit, "google_logging_project_sink")
-    assert sink["destination"] == f"storage.googleapis.com/alpha-prod-audit-{PROJECT}"
+    sink = resources(audit, "google_logging_project_sink")["Audit_Sink_2C7987E8"]
+    bucket, _ = _bucket(audit, f"alpha-prod-audit-{PROJECT}")
+    assert sink["destination"] == f"storage.googleapis.com/${{google_storage_bucket.{bucket}.name}}"
     assert "cloudaudit.googleapis.com" in sink["filter"] and sink["unique_writer_identity"] is True
     assert_resource_like(
         audit,

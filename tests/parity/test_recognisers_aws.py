@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
+import json
 
 import pytest
+import yaml
 
 from parity.fixtures import aws_stacks, ctx, without
 from trademl.parity.graph import index_target
-from trademl.parity.recognisers import aws
+from trademl.parity.recognisers import aws, aws_flavours
 
 F, A, P = "alpha-aws-eks-foundation", "alpha-aws-eks-audit", "alpha-aws-eks-platform"
 
@@ -136,3 +138,121 @@ def test_fails_key_rotation_when_rotation_is_off():
     stacks = aws_stacks()
     stacks[F]["resource"]["aws_kms_key"]["Key"]["enable_key_rotation"] = False
     assert not aws.key_rotation(ctx(stacks)).found
+
+
+# -- workload log archive: CloudTrail's group is no workload; a literal archive ARN is a real link ---------
+def test_fails_log_archive_when_only_the_cloudtrail_group_is_shipped():
+    stacks = aws_stacks()
+    stacks[A]["resource"]["aws_cloudtrail"]["Trail"]["cloud_watch_logs_group_arn"] = (
+        "${aws_cloudwatch_log_group.Workloads.arn}:*"
+    )
+    found = aws.workload_log_archive(ctx(stacks))
+    assert not found.found
+    assert "CloudTrail" in found.missing
+
+
+def test_log_archive_follows_a_literal_archive_arn():
+    stacks = aws_stacks()
+    hose = stacks[A]["resource"]["aws_kinesis_firehose_delivery_stream"]["Hose"]
+    hose["extended_s3_configuration"]["bucket_arn"] = "arn:aws:s3:::alpha-prod-audit-111111111111"
+    found = aws.workload_log_archive(ctx(stacks))
+    assert found.found, found.missing
+    assert f"{A}/aws_s3_bucket.Archive" in found.resources
+
+
+# -- aws-ecs spot training: steps inside a Condition's branches are steps of the pipeline ------------------
+def _training(name: str, spot: bool) -> dict[str, object]:
+    args: dict[str, object] = {"StoppingCondition": {"MaxRuntimeInSeconds": 3600}}
+    if spot:
+        args = {
+            "EnableManagedSpotTraining": True,
+            "CheckpointConfig": {"S3Uri": "s3://models/checkpoints"},
+            "StoppingCondition": {"MaxRuntimeInSeconds": 3600, "MaxWaitTimeInSeconds": 7200},
+        }
+    return {"Name": name, "Type": "Training", "Arguments": args}
+
+
+def _spot_pipeline(else_steps: list[dict[str, object]], spot: bool = True) -> dict[str, dict[str, object]]:
+    choice = {
+        "Name": "CapacityChoice",
+        "Type": "Condition",
+        "Arguments": {"IfSteps": [_training("TrainSpot", spot)], "ElseSteps": else_steps},
+    }
+    stacks = aws_stacks()
+    stacks[P]["resource"]["aws_sagemaker_pipeline"]["Retrain"]["pipeline_definition"] = json.dumps(
+        {"Steps": [choice]}
+    )
+    return stacks
+
+
+# (the fixture's stacks are named for aws-eks; ecs_spot reads only the index, not the target name)
+def test_ecs_spot_reads_training_steps_inside_condition_branches():
+    found = aws_flavours.ecs_spot(ctx(_spot_pipeline([_training("TrainOnDemand", False)])))
+    assert found.found, found.missing
+    assert found.facts["spot_share"] == 0.5
+
+
+@pytest.mark.parametrize(("else_steps", "spot"), [([], True), ([_training("TrainOnDemand", False)], False)])
+def test_fails_ecs_spot_without_fallback_branch_or_spot_flag(else_steps, spot):
+    assert not aws_flavours.ecs_spot(ctx(_spot_pipeline(else_steps, spot))).found
+
+
+# -- aws-eks: objects applied by a raw-object chart count like kubernetes_manifest objects -----------------
+W = "alpha-aws-eks-workloads"
+
+
+def _eks_with_objects(predictor: dict[str, object]) -> dict[str, dict[str, object]]:
+    stacks = aws_stacks()
+    stacks[P]["resource"]["aws_ecr_repository"] = {"Runtime": {"name": "alpha-prod/runtime"}}
+    stacks[P]["resource"]["aws_iam_role"]["NodeRole"] = {
+        "name": "alpha-prod-nodes",
+        "assume_role_policy": "{}",
+    }
+    stacks[P]["resource"]["aws_iam_role_policy_attachment"] = {
+        "NodePull": {
+            "role": "${aws_iam_role.NodeRole.name}",
+            "policy_arn": "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
+        }
+    }
+    stacks[P]["resource"]["aws_eks_node_group"] = {"Serve": {"node_role_arn": "${aws_iam_role.NodeRole.arn}"}}
+    isvc = {
+        "apiVersion": "serving.kserve.io/v1beta1",
+        "kind": "InferenceService",
+        "metadata": {"name": "platform", "namespace": "serving"},
+        "spec": {"predictor": predictor},
+    }
+    values = yaml.safe_dump({"objects": {"inferenceservice-platform": isvc}})
+    stacks[W] = {"resource": {"helm_release": {"Objects": {"name": "trademl-objects", "values": [values]}}}}
+    return stacks
+
+
+RUNTIME = {
+    "containers": [{"name": "kserve-container", "image": "${aws_ecr_repository.Runtime.repository_url}:1.0"}]
+}
+
+
+def test_eks_autoscaling_reads_inference_service_from_chart_objects():
+    found = aws_flavours.eks_autoscaling(
+        ctx(_eks_with_objects({**RUNTIME, "minReplicas": 2, "maxReplicas": 12}))
+    )
+    assert found.found, found.missing
+    assert (found.facts["min_replicas"], found.facts["max_replicas"]) == (2, 12)
+
+
+@pytest.mark.parametrize("predictor", [RUNTIME, {**RUNTIME, "minReplicas": 3, "maxReplicas": 3}])
+def test_fails_eks_autoscaling_without_a_replica_range(predictor):
+    assert not aws_flavours.eks_autoscaling(ctx(_eks_with_objects(predictor))).found
+
+
+def test_eks_pull_follows_a_chart_object_image_to_ecr_and_the_node_role():
+    stacks = _eks_with_objects({**RUNTIME, "maxReplicas": 4})
+    # the image reaches the repository from the workloads stack only through a cross-stack output
+    stacks[P]["output"] = {"repo_url": {"value": "${aws_ecr_repository.Runtime.repository_url}"}}
+    remote = f"${{data.terraform_remote_state.cross-stack-reference-input-{P}.outputs.repo_url}}"
+    values = stacks[W]["resource"]["helm_release"]["Objects"]["values"]
+    values[0] = values[0].replace("${aws_ecr_repository.Runtime.repository_url}", remote)
+    found = aws_flavours.eks_pull(ctx(stacks))
+    assert found.found, found.missing
+    assert f"{P}/aws_ecr_repository.Runtime" in found.resources
+    broken = aws_flavours.eks_pull(ctx(without(stacks, P, "aws_iam_role_policy_attachment")))
+    assert "no node role may pull" in broken.missing

@@ -48,18 +48,20 @@ def azure_stacks() -> dict[str, dict[str, Any]]:
             for c, acc in (("data", "Lake"), ("models", "Art"), ("logs", "Art"))
         },
     }
+    sinks = ("audit", "am-containerlogv2", "am-amlcomputejobevent")
     audit: dict[str, dict[str, Any]] = {
         "azurerm_storage_account": {"Archive": _account()},
         "azurerm_storage_container": {
-            "Audit": {"name": "audit", "storage_account_id": "${azurerm_storage_account.Archive.id}"}
+            n: {"name": n, "storage_account_id": "${azurerm_storage_account.Archive.id}"} for n in sinks
         },
         "azurerm_storage_container_immutability_policy": {
-            "Lock": {
-                "storage_container_resource_manager_id": "${azurerm_storage_container.Audit.id}",
+            f"Lock-{n}": {
+                "storage_container_resource_manager_id": f"${{azurerm_storage_container.{n}.id}}",
                 "immutability_period_in_days": 7 * 365,
-                "protected_append_writes_enabled": True,
+                "protected_append_writes_all_enabled": True,
                 "locked": True,
             }
+            for n in sinks
         },
     }
     platform: dict[str, dict[str, Any]] = {
@@ -165,7 +167,9 @@ def test_drift_fails_when_a_link_is_removed(type_, name):
 def test_drift_fails_with_a_bare_webhook_instead_of_a_logic_app_receiver():
     stacks = azure_stacks()
     group = stacks[P]["resource"]["azurerm_monitor_action_group"]["RetrainGroup"]
-    group["webhook_receiver"] = [{"name": "retrain", "service_uri": group.pop("logic_app_receiver")[0]["callback_url"]}]
+    group["webhook_receiver"] = [
+        {"name": "retrain", "service_uri": group.pop("logic_app_receiver")[0]["callback_url"]}
+    ]
     found = azure.drift(az(stacks))
     assert not found.found and "logic_app_receiver" in found.missing
 
@@ -184,11 +188,52 @@ def test_workload_archive_fails_without_the_export_rule():
 
 def test_workload_archive_fails_when_the_archive_is_not_locked():
     stacks = copy.deepcopy(azure_stacks())
-    stacks[A]["resource"]["azurerm_storage_container_immutability_policy"]["Lock"]["locked"] = False
+    stacks[A]["resource"]["azurerm_storage_container_immutability_policy"]["Lock-am-containerlogv2"][
+        "locked"
+    ] = False
     found = azure.workload_archive(az(stacks))
     assert not found.found and "not locked" in found.missing
 
 
+def test_workload_archive_fails_when_an_exported_tables_container_has_no_policy():
+    """A locked container elsewhere in the account does not cover the am-<table> container Azure writes."""
+    stacks = without(
+        azure_stacks(), A, "azurerm_storage_container_immutability_policy", "Lock-am-amlcomputejobevent"
+    )
+    found = azure.workload_archive(az(stacks))
+    assert not found.found and "am-amlcomputejobevent" in found.missing
+
+
 def test_workload_archive_fails_when_exporting_into_an_unlocked_account():
     stacks = without(azure_stacks(), A, "azurerm_storage_container_immutability_policy")
+    assert not azure.workload_archive(az(stacks)).found
+
+
+@pytest.fixture(scope="module")
+def real(synth_out):
+    from trademl.parity.graph import load_out
+
+    return load_out(synth_out)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("cap", ["artifact-store", "drift-retraining", "workload-log-archive"])
+def test_real_synth_closes_the_azure_gaps(real, cap):
+    found = azure.AZURE[cap](az(copy.deepcopy(real)))
+    assert found.found, found.missing
+
+
+@pytest.mark.slow
+def test_real_synth_has_every_azure_audit_control(real):
+    from trademl.parity.axes import audit_controls
+    from trademl.parity.graph import index_target
+
+    present, total = audit_controls(index_target(real, "alpha", "azure"), TargetName.AZURE)
+    assert len(present) == total, present
+
+
+@pytest.mark.slow
+def test_real_synth_workload_archive_fails_without_its_export_rule(real):
+    stacks = copy.deepcopy(real)
+    del stacks[P]["resource"]["azurerm_log_analytics_data_export_rule"]
     assert not azure.workload_archive(az(stacks)).found

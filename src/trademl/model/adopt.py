@@ -300,6 +300,12 @@ class GcpAdopt(Strict):
                 "the platform network and repointed by the failover switch function, so trademl owns it; "
                 "fix: remove adopt.dns_zone and delegate or forward a name of your zone to it"
             )
+        if self.registry:
+            raise ValueError(
+                f"adopt.registry {self.registry!r}: not supported on gcp yet (the node pull grants, the "
+                "failover region and the Cloud Run fallback are wired to the images repository trademl "
+                "creates); fix: remove adopt.registry (other registries are mirrored by remote repositories)"
+            )
         return self
 
     def misplaced(self, region: str) -> str | None:

@@ -16,6 +16,7 @@ from cdktn_provider_kubernetes.provider import KubernetesProvider
 
 from trademl.constructs.aws.access_logs import access_log_bucket
 from trademl.constructs.aws.alerts import AlarmSpec
+from trademl.constructs.aws.eks.adopted import AdoptedCluster, AdoptedClusterProps, ClusterRef
 from trademl.constructs.aws.eks.cluster import PlatformCluster, PlatformClusterProps
 from trademl.constructs.aws.eks.development import Development, DevelopmentProps
 from trademl.constructs.aws.eks.irsa import IrsaRole, IrsaRoleProps
@@ -51,15 +52,19 @@ def image_ref(image: str) -> str:
 
 class AwsEksTarget(AwsTargetBuilder):
     target = TargetName.AWS_EKS
-    cluster: PlatformCluster
+    cluster: ClusterRef
     shared: SharedPlatform
     balancer: ServingLoadBalancer
 
     def build_platform(self, stack: LayerStack) -> None:
         ctx, foundation = self.ctx, self.foundation
         self.shared = self.build_shared_platform(stack)
-        self.cluster = PlatformCluster(
-            stack, "Cluster", PlatformClusterProps(ctx=ctx, network=foundation.network)
+        # The one place that knows mine vs adopted: everything below wires to the ClusterRef.
+        adopted = self.profile.aws(self.target).adopt.cluster
+        self.cluster = (
+            AdoptedCluster(stack, "AdoptedCluster", AdoptedClusterProps(ctx=ctx, arn=adopted))
+            if adopted
+            else PlatformCluster(stack, "Cluster", PlatformClusterProps(ctx=ctx, network=foundation.network))
         )
         self.nodes = NodePools(
             stack, "Nodes", NodePoolsProps(ctx=ctx, cluster=self.cluster, network=foundation.network)
@@ -93,7 +98,7 @@ class AwsEksTarget(AwsTargetBuilder):
             from_port=self.profile.serving.port,
             to_port=self.profile.serving.port,
             referenced_security_group_id=self.balancer.security_group.id,
-            security_group_id=self.cluster.cluster.vpc_config.cluster_security_group_id,
+            security_group_id=self.cluster.security_group_id,
             description="serving ALB to model-server pods",
         )
         self.log_groups = {
@@ -162,7 +167,7 @@ class AwsEksTarget(AwsTargetBuilder):
 
     def build_workloads(self, stack: LayerStack) -> None:
         cluster, foundation = self.cluster, self.foundation
-        auth = DataAwsEksClusterAuth(stack, "ClusterAuth", name=cluster.cluster.name)
+        auth = DataAwsEksClusterAuth(stack, "ClusterAuth", name=cluster.cluster_name)
         ca = Token.as_string(Fn.base64decode(cluster.ca_data))
         KubernetesProvider(
             stack, "kubernetes", host=cluster.endpoint, cluster_ca_certificate=ca, token=auth.token
@@ -182,7 +187,7 @@ class AwsEksTarget(AwsTargetBuilder):
                 ctx=self.ctx,
                 desks=self.profile.desks,
                 inputs=ClusterInputs(
-                    cluster_name=cluster.cluster.name,
+                    cluster_name=cluster.cluster_name,
                     vpc_id=foundation.network.vpc_id,
                     models_bucket=foundation.stores["models"].name,
                     data_bucket=foundation.stores["data"].name,
@@ -253,7 +258,7 @@ class AwsEksTarget(AwsTargetBuilder):
             from_port=self.profile.serving.port,
             to_port=self.profile.serving.port,
             referenced_security_group_id=balancer.security_group.id,
-            security_group_id=cluster.cluster.vpc_config.cluster_security_group_id,
+            security_group_id=cluster.security_group_id,
             region=spec.secondary_region,
             description="serving ALB to model-server pods",
         )

@@ -18,6 +18,26 @@ from trademl.constructs.context import BuildContext
 from trademl.model.naming import compact_name
 
 AUDIT_CONTAINER = "audit"
+# Workload tables (pods on AKS, AML jobs, serving telemetry) exported from Log Analytics into the archive.
+WORKLOAD_TABLES = (
+    "ContainerLogV2",
+    "AmlComputeJobEvent",
+    "AmlComputeClusterEvent",
+    "AppRequests",
+    "AppTraces",
+    "AppExceptions",
+)
+# The containers Azure writes into (created here first, so each is under a WORM policy before the first
+# write): the activity log, VNet flow logs, and one `am-<table>` per exported Log Analytics table.
+ACTIVITY_CONTAINER = "insights-activity-logs"
+FLOW_LOG_CONTAINER = "insights-logs-flowlogflowevent"
+
+
+def export_container(table: str) -> str:
+    return f"am-{table.lower()}"
+
+
+SINK_CONTAINERS = (ACTIVITY_CONTAINER, FLOW_LOG_CONTAINER, *(export_container(t) for t in WORKLOAD_TABLES))
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)
@@ -69,8 +89,11 @@ class AzureAuditArchive(Construct):
                 PrivateLinksProps(ctx=ctx, group=self.group, network=props.network, shared_zones=props.zones),
             )
             self.links.connect("audit-blob", account.account_id, "blob")
+        self.sinks = {name: account.add_container(name) for name in SINK_CONTAINERS}
+        self.sink_policies: dict[str, StorageContainerImmutabilityPolicy] = {}
         if ctx.profile.audit_lock_mode != "none":
             self.policy = self._create_policy()
+            self.sink_policies = {name: self._create_sink_policy(name) for name in self.sinks}
 
     def _create_policy(self) -> StorageContainerImmutabilityPolicy:
         """Extension point: the container's immutability policy."""
@@ -81,6 +104,20 @@ class AzureAuditArchive(Construct):
             storage_container_resource_manager_id=self.container.id,
             immutability_period_in_days=ctx.profile.security.audit.retention_years * 365,
             protected_append_writes_enabled=True,
+            locked=ctx.profile.audit_lock_locked,
+            **ctx.stateful(),
+        )
+
+    def _create_sink_policy(self, name: str) -> StorageContainerImmutabilityPolicy:
+        """Extension point: the same retention on a sink container; appends allowed to block blobs too
+        (flow logs grow their hourly block blobs, exports and the activity log append)."""
+        ctx = self.props.ctx
+        return StorageContainerImmutabilityPolicy(
+            self,
+            f"Immutability-{name}",
+            storage_container_resource_manager_id=self.sinks[name].id,
+            immutability_period_in_days=ctx.profile.security.audit.retention_years * 365,
+            protected_append_writes_all_enabled=True,
             locked=ctx.profile.audit_lock_locked,
             **ctx.stateful(),
         )

@@ -23,6 +23,7 @@ from cdktn_provider_azurerm.sentinel_log_analytics_workspace_onboarding import (
 )
 from constructs import Construct
 
+from trademl.constructs.azure.audit import WORKLOAD_TABLES
 from trademl.constructs.azure.network import NetworkRef
 from trademl.constructs.azure.observability import Observability
 from trademl.constructs.azure.storage import StorageRef
@@ -37,16 +38,6 @@ ACTIVITY_CATEGORIES = (
     "ServiceHealth",
     "ResourceHealth",
     "Autoscale",
-)
-# Workload tables (pods on AKS, AML jobs, serving telemetry) archived beside the activity log. Data export
-# writes append blobs: the archive's immutability policy allows protected append writes.
-WORKLOAD_TABLES = (
-    "ContainerLogV2",
-    "AmlComputeJobEvent",
-    "AmlComputeClusterEvent",
-    "AppRequests",
-    "AppTraces",
-    "AppExceptions",
 )
 # Defender for Cloud plans for what this platform runs: (plan, subplan).
 DEFENDER_PLANS = (

@@ -17,6 +17,14 @@ from cdktn_provider_azurerm.storage_account import (
 )
 from cdktn_provider_azurerm.storage_account_customer_managed_key import StorageAccountCustomerManagedKeyA
 from cdktn_provider_azurerm.storage_container import StorageContainer
+from cdktn_provider_azurerm.storage_management_policy import (
+    StorageManagementPolicy,
+    StorageManagementPolicyRule,
+    StorageManagementPolicyRuleActions,
+    StorageManagementPolicyRuleActionsBaseBlob,
+    StorageManagementPolicyRuleActionsVersion,
+    StorageManagementPolicyRuleFilters,
+)
 from constructs import Construct
 
 from trademl.constructs.azure.keyvault import KeyRef, KeyUser
@@ -52,6 +60,11 @@ class SecureStorageProps:
     """Soft delete of blobs and containers."""
 
 
+# Days after which data no one rewrites moves to cheaper tiers (nothing is deleted: retention is elsewhere).
+COOL_AFTER_DAYS = 30
+COLD_AFTER_DAYS = 90
+
+
 def replication(ctx: BuildContext) -> str:
     """Zone-redundant everywhere; geo-zone-redundant in prod so data survives the loss of the region."""
     return "GZRS" if ctx.profile.is_prod else "ZRS"
@@ -83,6 +96,38 @@ class SecureStorage(Construct, StorageRef):
             user_assigned_identity_id=props.key_user.identity_id,
         )
         self.containers: dict[str, StorageContainer] = {}
+        self.lifecycle = self._create_lifecycle()
+
+    def _create_lifecycle(self) -> StorageManagementPolicy:
+        """Extension point: tier block blobs (and earlier versions) down to cool, then cold; never deletes,
+        so versioning, soft delete and immutability keep their guarantees."""
+        versions = (
+            None
+            if self.props.data_lake
+            else StorageManagementPolicyRuleActionsVersion(
+                change_tier_to_cool_after_days_since_creation=COOL_AFTER_DAYS,
+                tier_to_cold_after_days_since_creation_greater_than=COLD_AFTER_DAYS,
+            )
+        )
+        return StorageManagementPolicy(
+            self,
+            "Lifecycle",
+            storage_account_id=self.account.id,
+            rule=[
+                StorageManagementPolicyRule(
+                    name="tier-down",
+                    enabled=True,
+                    filters=StorageManagementPolicyRuleFilters(blob_types=["blockBlob"]),
+                    actions=StorageManagementPolicyRuleActions(
+                        base_blob=StorageManagementPolicyRuleActionsBaseBlob(
+                            tier_to_cool_after_days_since_modification_greater_than=COOL_AFTER_DAYS,
+                            tier_to_cold_after_days_since_modification_greater_than=COLD_AFTER_DAYS,
+                        ),
+                        version=versions,
+                    ),
+                )
+            ],
+        )
 
     def _create_account(self) -> StorageAccount:
         """Extension point: the account."""

@@ -44,6 +44,7 @@ AGENT_DOMAINS = {
     "secretmanager": "gcp-sa-secretmanager",
     "workflows": "gcp-sa-workflows",
     "functions": "gcf-admin-robot",
+    "cloudsql": "gcp-sa-cloud-sql",
 }
 
 

@@ -55,7 +55,10 @@ def deploy_workflow(region: str, bucket: str) -> str:
                                 "switch": [
                                     {
                                         "condition": wf("endpoint.trafficSplit[id] > top"),
-                                        "assign": [{"stable": wf("id")}, {"top": wf("endpoint.trafficSplit[id]")}],
+                                        "assign": [
+                                            {"stable": wf("id")},
+                                            {"top": wf("endpoint.trafficSplit[id]")},
+                                        ],
                                     }
                                 ]
                             }
@@ -96,7 +99,11 @@ def deploy_workflow(region: str, bucket: str) -> str:
                 "result": "deployed",
             }
         },
-        {"done": {"return": {"deployedModelId": wf("deployed.deployedModel.id"), "canaryPercent": wf("share")}}},
+        {
+            "done": {
+                "return": {"deployedModelId": wf("deployed.deployedModel.id"), "canaryPercent": wf("share")}
+            }
+        },
     ]
     return json.dumps({"main": {"params": ["args"], "steps": steps}}, sort_keys=True)
 

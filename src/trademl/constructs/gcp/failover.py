@@ -63,7 +63,7 @@ class GcpFailover(Construct):
                 pools=SERVING_POOLS,
             ),
         )
-        for name, repo in pl.pull_repositories().items():
+        for name, repo in pl.node_repositories.items():
             self.cluster.allow_pull(name, repo)
         self.address = ServingAddress(
             self,

@@ -44,6 +44,7 @@ from trademl.constructs.context import BuildContext
 from trademl.model import GpuClass
 from trademl.model.gpu import gcp_machine
 
+from .cluster import AdoptedCluster, ClusterRef, CreatedCluster
 from .common import label_safe
 from .identity import ServiceIdentity, ServiceIdentityProps
 from .kms import KeyRef
@@ -128,14 +129,22 @@ class GkeCluster(Construct):
         )
         for role in NODE_ROLES:
             self.nodes.grant_project(role)
-        self.cluster = self._create_cluster()
+        adopted = None if props.secondary else ctx.profile.gcp().adopt.cluster
+        # The one place that knows mine vs adopted; node pools and the workloads layer use the reference.
+        self.cluster: ClusterRef = (
+            AdoptedCluster(self, "AdoptedCluster", adopted)
+            if adopted
+            else CreatedCluster(self._create_cluster(), props.region)
+        )
         self.pools = {
             spec.name: self._create_pool(spec)
             for spec in pool_specs(ctx)
             if props.pools is None or spec.name in props.pools
         }
 
-    def allow_pull(self, id: str, repository: ArtifactRegistryRepository) -> ArtifactRegistryRepositoryIamMember:
+    def allow_pull(
+        self, id: str, repository: ArtifactRegistryRepository
+    ) -> ArtifactRegistryRepositoryIamMember:
         """Let the nodes (kubelet pulls as the node service account) read images of one repository."""
         return ArtifactRegistryRepositoryIamMember(
             self,
@@ -233,7 +242,8 @@ class GkeCluster(Construct):
             f"Pool-{spec.name}",
             name=spec.name,
             cluster=self.cluster.id,
-            location=p.region,
+            location=self.cluster.location,
+            project=self.cluster.project,
             autoscaling=ContainerNodePoolAutoscaling(
                 total_min_node_count=spec.min_nodes,
                 total_max_node_count=max(spec.max_nodes, zones),

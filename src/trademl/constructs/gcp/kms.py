@@ -27,6 +27,7 @@ KEY_AGENTS: dict[str, tuple[str, ...]] = {
     "registry": ("artifactregistry",),
     "messaging": ("pubsub",),
     "serverless": ("run", "functions"),
+    "database": ("cloudsql",),  # the MLflow tracking database
 }
 
 

@@ -24,6 +24,8 @@ from .monitoring import Monitoring, MonitoringProps
 from .network import NetworkRef
 from .security import DataInspection, DataInspectionProps, Perimeter, PerimeterProps
 from .streaming import StreamingIngestion, StreamingIngestionProps
+from .threats import ThreatFindings, ThreatFindingsProps
+from .tracking import MLFLOW_IMAGE, PROXY_IMAGE, TrackingServer, TrackingServerProps
 from .training import Training, TrainingProps
 
 
@@ -91,8 +93,26 @@ class Platform(Construct):
             self, "ServingAddress", ServingAddressProps(ctx=ctx, network=net, region=spec.region)
         )
         self.serving_image = self.experiments.image(ctx.profile.serving.image)
-        for name, repo in self.pull_repositories().items():
+        # The Docker repositories GKE nodes pull from: the images repository and the serving image's mirror.
+        self.node_repositories: dict[str, ArtifactRegistryRepository] = {
+            "images": self.experiments.repositories["images"],
+            **self.experiments.mirrors,
+        }
+        for name, repo in self.node_repositories.items():
             self.cluster.allow_pull(name, repo)
+        self.tracking = TrackingServer(
+            self,
+            "Tracking",
+            TrackingServerProps(
+                ctx=ctx,
+                keys=keys,
+                network=net,
+                artifact_bucket=models,
+                mlflow_image=self.experiments.image(MLFLOW_IMAGE),
+                proxy_image=self.experiments.image(PROXY_IMAGE),
+                clients=(self.experiments.notebook_identity.member, self.training.runner.member),
+            ),
+        )
         self.zone = ServingZone(self, "ServingZone", ServingZoneProps(ctx=ctx, network=net))
         self.fallback = ServingFallback(
             self,
@@ -123,12 +143,21 @@ class Platform(Construct):
             self,
             "Dashboard",
             DashboardProps(
-                ctx=ctx, endpoint_id=self.endpoint.endpoint.name, error_metric=self.monitoring.error_metric.name
+                ctx=ctx,
+                endpoint_id=self.endpoint.endpoint.name,
+                error_metric=self.monitoring.error_metric.name,
             ),
         )
         self.perimeter = (
             Perimeter(self, "Perimeter", PerimeterProps(ctx=ctx, access_policy=spec.access_policy))
             if spec.access_policy
+            else None
+        )
+        self.threats = (
+            ThreatFindings(
+                self, "Threats", ThreatFindingsProps(ctx=ctx, findings_dataset=datasets["monitoring"])
+            )
+            if ctx.profile.security.threat_detection
             else None
         )
         self.inspection = DataInspection(
@@ -140,7 +169,3 @@ class Platform(Construct):
                 findings_dataset=datasets["monitoring"],
             ),
         )
-
-    def pull_repositories(self) -> dict[str, ArtifactRegistryRepository]:
-        """The Docker repositories GKE nodes pull from: the images repository and the upstream mirrors."""
-        return {"images": self.experiments.repositories["images"], **self.experiments.mirrors}

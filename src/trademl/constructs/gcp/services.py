@@ -29,6 +29,9 @@ PLATFORM_APIS = (
     "notebooks.googleapis.com",
     "pubsub.googleapis.com",
     "run.googleapis.com",
+    "securitycenter.googleapis.com",
+    "servicenetworking.googleapis.com",
+    "sqladmin.googleapis.com",
     "storage.googleapis.com",
     "workflows.googleapis.com",
 )

@@ -42,7 +42,11 @@ class StreamingIngestion(Construct):
         agent = service_agent(props.ctx.profile.gcp().project_number, "pubsub")
         self.writer = [
             StorageBucketIamMember(
-                self, f"AgentWriter-{role.rsplit('.', 1)[1]}", bucket=props.data_bucket, role=role, member=agent
+                self,
+                f"AgentWriter-{role.rsplit('.', 1)[1]}",
+                bucket=props.data_bucket,
+                role=role,
+                member=agent,
             )
             for role in WRITER_ROLES
         ]

@@ -60,6 +60,18 @@ def _immutable(index: TargetIndex, account: Resource) -> tuple[Resource | None, 
     return None, f"{account.address}: no container immutability policy"
 
 
+def _sinks(sender: Resource) -> tuple[str, ...]:
+    """The containers Azure itself names for a sender's logs: a policy on some other container of the
+    account does not cover them (the earlier check accepted any locked container of the account)."""
+    if sender.type == "azurerm_log_analytics_data_export_rule":
+        return tuple(f"am-{str(t).lower()}" for t in sender.get("table_names") if t)
+    if sender.type == "azurerm_monitor_diagnostic_setting" and _SUBSCRIPTION.search(
+        str(sender.first("target_resource_id"))
+    ):
+        return ("insights-activity-logs",)
+    return ()
+
+
 def _lock_ok(ctx: Ctx, pol: Resource) -> str:
     days = number(
         pol.first("immutability_period_in_days")
@@ -286,14 +298,47 @@ def _archive_chain(ctx: Ctx, senders: list[Resource], what: str) -> Evidence:
     index, proof, why = ctx.index, Proof(), ""
     for sender in senders:
         for account in index.targets(sender, "azurerm_storage_account"):
-            pol, reason = _immutable(index, account)
-            bad = reason if pol is None else _lock_ok(ctx, pol)
-            if pol is None or bad:
+            names = _sinks(sender)
+            if names:
+                found = _policies(index, account, names)
+                bare = [n for n, p in zip(names, found, strict=True) if p is None]
+                policies = [p for p in found if p is not None]
+                reason = (
+                    f"{account.address}: {', '.join(bare)} written to without an immutability policy"
+                    if bare
+                    else ""
+                )
+            else:
+                pol, reason = _immutable(index, account)
+                policies = [pol] if pol is not None else []
+            bad = reason or next((b for b in (_lock_ok(ctx, p) for p in policies) if b), "")
+            if bad:
                 why = why or bad
                 continue
-            proof.add(sender, account, pol)
-            return proof.ok(**_lock_facts(pol))
+            proof.add(sender, account, policies)
+            return proof.ok(**_lock_facts(policies[0]))
     return proof.fail(why or f"no {what} sends into a storage account")
+
+
+def _policies(index: TargetIndex, account: Resource, names: tuple[str, ...]) -> list[Resource | None]:
+    """The immutability policy of each named container of the account (account-level policy: itself)."""
+    if account.first("immutability_policy.period_since_creation_in_days"):
+        return [account]
+    out: list[Resource | None] = []
+    for name in names:
+        out.append(
+            next(
+                (
+                    pol
+                    for pol in index.of_type("azurerm_storage_container_immutability_policy")
+                    for cont in index.targets(pol, "azurerm_storage_container")
+                    if str(cont.first("name")) == name
+                    and index.points_to(cont, account, where="storage_account_id")
+                ),
+                None,
+            )
+        )
+    return out
 
 
 def workload_archive(ctx: Ctx) -> Evidence:

@@ -21,6 +21,7 @@ from cdktn_provider_aws.eks_cluster import (
 from cdktn_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
 from constructs import Construct
 
+from trademl.constructs.aws.eks.adopted import ClusterRef, node_volume_statements
 from trademl.constructs.aws.eks.irsa import IrsaRole, IrsaRoleProps
 from trademl.constructs.aws.identity import (
     LeastPrivilegeRole,
@@ -47,7 +48,7 @@ class PlatformClusterProps:
     version: str = KUBERNETES_VERSION
 
 
-class PlatformCluster(Construct):
+class PlatformCluster(Construct, ClusterRef):
     def __init__(self, scope: Construct, id: str, props: PlatformClusterProps) -> None:
         super().__init__(scope, id)
         self.props = props
@@ -66,25 +67,7 @@ class PlatformCluster(Construct):
                 purpose="eks-secondary" if props.secondary else "eks",
                 region=self._region,
                 service_principals=("logs.amazonaws.com",),
-                policy_statements=(
-                    {
-                        "Sid": "AutoScalingEncryptsNodeVolumes",
-                        "Effect": "Allow",
-                        "Principal": {
-                            "AWS": f"arn:aws:iam::{account}:role/aws-service-role/autoscaling.amazonaws.com/"
-                            "AWSServiceRoleForAutoScaling"
-                        },
-                        "Action": [
-                            "kms:CreateGrant",
-                            "kms:Decrypt",
-                            "kms:DescribeKey",
-                            "kms:Encrypt",
-                            "kms:GenerateDataKey*",
-                            "kms:ReEncrypt*",
-                        ],
-                        "Resource": "*",
-                    },
-                ),
+                policy_statements=node_volume_statements(account),
             ),
         )
         # EKS would create this group itself, unencrypted and kept forever: create it first.
@@ -106,6 +89,9 @@ class PlatformCluster(Construct):
             ),
         )
         self.cluster = self._create_cluster()
+        self.secondary = props.secondary
+        self.cluster_name = self.cluster.name
+        self.security_group_id = self.cluster.vpc_config.cluster_security_group_id
         self.endpoint: str = self.cluster.endpoint
         self.ca_data: str = self.cluster.certificate_authority.get(0).data
         issuer_url = self.cluster.identity.get(0).oidc.get(0).issuer
@@ -139,6 +125,7 @@ class PlatformCluster(Construct):
             resolve_conflicts_on_update="OVERWRITE",
             configuration_values=json.dumps({"enableNetworkPolicy": "true"}, sort_keys=True),
         )
+        self.ready: list[ITerraformDependable] = [self.vpc_cni]
 
     def _create_cluster(self) -> EksCluster:
         """Extension point: the control plane."""

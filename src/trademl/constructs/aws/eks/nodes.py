@@ -24,7 +24,7 @@ from cdktn_provider_aws.launch_template import (
 )
 from constructs import Construct
 
-from trademl.constructs.aws.eks.cluster import PlatformCluster
+from trademl.constructs.aws.eks.adopted import ClusterRef
 from trademl.constructs.aws.eks.irsa import IrsaRole, IrsaRoleProps
 from trademl.constructs.aws.identity import (
     LeastPrivilegeRole,
@@ -54,7 +54,8 @@ def gpu_split(max_nodes: int, spot_share: float, fallback: bool) -> tuple[int, i
 @dataclass(frozen=True, kw_only=True, slots=True)
 class NodePoolsProps:
     ctx: BuildContext
-    cluster: PlatformCluster
+    cluster: ClusterRef
+    """Created (PlatformCluster) or adopted (AdoptedCluster): node groups join either alike."""
     network: NetworkRef
     training: bool = True
     """Create the GPU training pools. Off for the failover region, which only serves."""
@@ -65,7 +66,7 @@ class NodePools(Construct):
         super().__init__(scope, id)
         self.props = props
         ctx, cluster = props.ctx, props.cluster
-        suffix = "secondary" if cluster.props.secondary else ""
+        suffix = "secondary" if cluster.secondary else ""
         self.role = LeastPrivilegeRole(
             self,
             "NodeRole",
@@ -102,8 +103,9 @@ class NodePools(Construct):
                     "gpu-on-demand", "ON_DEMAND", types, 0, on_demand, labels, gpu=True
                 )
         nodes: list[ITerraformDependable] = list(self.groups.values())
-        self.addons: dict[str, EksAddon] = {
-            "kube-proxy": cluster.add_addon("KubeProxy", "kube-proxy", depends_on=[cluster.vpc_cni]),
+        # An adopted cluster's add-ons are its owner's: add_addon returns None there.
+        addons = {
+            "kube-proxy": cluster.add_addon("KubeProxy", "kube-proxy", depends_on=cluster.ready),
             "coredns": cluster.add_addon("CoreDns", "coredns", depends_on=nodes),
         }
         ebs = IrsaRole(
@@ -119,7 +121,8 @@ class NodePools(Construct):
             ),
         )
         grant_key(ebs, cluster.key, write=True)
-        self.addons["aws-ebs-csi-driver"] = cluster.add_addon("EbsCsi", "aws-ebs-csi-driver", ebs, nodes)
+        addons["aws-ebs-csi-driver"] = cluster.add_addon("EbsCsi", "aws-ebs-csi-driver", ebs, nodes)
+        self.addons: dict[str, EksAddon] = {k: v for k, v in addons.items() if v is not None}
 
     def _launch_template(self, name: str, gpu: bool) -> LaunchTemplate:
         """IMDSv2 only with hop limit 1 (pods cannot borrow the node's role), encrypted root volume."""
@@ -167,7 +170,7 @@ class NodePools(Construct):
         return EksNodeGroup(
             self,
             f"NodeGroup-{name}",
-            cluster_name=cluster.cluster.name,
+            cluster_name=cluster.cluster_name,
             node_group_name=name,
             node_role_arn=self.role.arn,
             subnet_ids=self.props.network.private_subnet_ids,
@@ -191,5 +194,5 @@ class NodePools(Construct):
                 f"k8s.io/cluster-autoscaler/{cluster.name}": "owned",
             },
             lifecycle=TerraformResourceLifecycle(ignore_changes=["scaling_config[0].desired_size"]),
-            depends_on=[self.role.policy, cluster.vpc_cni],
+            depends_on=[self.role.policy, *cluster.ready],
         )
