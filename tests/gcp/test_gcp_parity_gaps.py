@@ -141,5 +141,13 @@ def test_mlflow_database_is_private_cmek_mtls_and_iam_authenticated(platform):
 
 def test_scc_findings_export_into_the_monitoring_dataset(platform):
     export = one(platform, "google_scc_project_scc_big_query_export")
-    assert export["dataset"] == f"projects/{PROJECT}/datasets/alpha_prod_monitoring"
+    monitoring = next(
+        n
+        for n, d in resources(platform, "google_bigquery_dataset").items()
+        if d["dataset_id"].endswith("monitoring")
+    )
+    assert (
+        export["dataset"]
+        == f"projects/{PROJECT}/datasets/${{google_bigquery_dataset.{monitoring}.dataset_id}}"
+    )
     assert 'state="ACTIVE"' in export["filter"]

@@ -58,15 +58,15 @@ def test_registries_docker_kfp_and_a_mirror_all_cmek(platform):
         ("DOCKER", "REMOTE_REPOSITORY"),
     }
     assert all(r["kms_key_name"].startswith(_key("registry")) for r in repos)
-    mirror = next(r for r in repos if r.get("mode") == "REMOTE_REPOSITORY")
-    assert (
-        mirror["remote_repository_config"]["docker_repository"]["custom_repository"]["uri"]
-        == "https://ghcr.io"
-    )
+    mirrors = [r for r in repos if r.get("mode") == "REMOTE_REPOSITORY"]
+    # serving.image's host, and gcr.io for the Cloud SQL Auth Proxy of MLflow
+    assert {
+        m["remote_repository_config"]["docker_repository"]["custom_repository"]["uri"] for m in mirrors
+    } == {"https://ghcr.io", "https://gcr.io"}
 
 
 def test_training_workflow_tries_spot_then_on_demand(platform):
-    workflow = one(platform, "google_workflows_workflow")
+    workflow = resources(platform, "google_workflows_workflow")["Platform_Training_Workflow_3E7860A2"]
     assert workflow["crypto_key_name"].startswith(_key("vertex"))
     source = json.loads(workflow["source_contents"])
     attempts = source["main"]["steps"][0]["init"]["assign"][0]["attempts"]
@@ -188,7 +188,7 @@ def test_gpu_training_pools_spot_and_on_demand_auto_repaired(platform):
 
 
 def test_cloud_run_fallback_is_internal_and_cmek(platform):
-    service = one(platform, "google_cloud_run_v2_service")
+    service = resources(platform, "google_cloud_run_v2_service")["Platform_Fallback_Service_8CB21326"]
     assert service["ingress"] == "INGRESS_TRAFFIC_INTERNAL_ONLY"
     template = service["template"]
     assert template["encryption_key"].startswith(_key("serverless"))

@@ -125,3 +125,49 @@ def test_canary_fails_when_the_share_is_zero():
         {"canaryPercent": 0}
     )
     assert not gcp.canary(_ctx(stacks)).found
+
+
+def _streaming(
+    kms: bool = True, topic: str = "${google_pubsub_topic.Ingest.id}"
+) -> dict[str, dict[str, Any]]:
+    stacks = _stacks("")
+    stacks[P]["resource"]["google_pubsub_topic"] = {
+        "Ingest": {
+            "name": "alpha-prod-ingest",
+            **({"kms_key_name": "projects/p/cryptoKeys/k"} if kms else {}),
+        },
+        "Other": {"name": "alpha-prod-other"},
+    }
+    stacks[P]["resource"]["google_pubsub_subscription"] = {
+        "ToStorage": {"topic": topic, "cloud_storage_config": {"bucket": "alpha-prod-data-x"}}
+    }
+    return stacks
+
+
+def test_streaming_present_when_the_sink_reads_the_cmek_topic():
+    assert gcp.streaming(_ctx(_streaming())).found
+
+
+def test_streaming_fails_without_cmek_or_when_the_sink_reads_another_topic():
+    assert not gcp.streaming(_ctx(_streaming(kms=False))).found
+    assert not gcp.streaming(_ctx(_streaming(topic="${google_pubsub_topic.Other.id}"))).found
+
+
+def _mlflow(ingress: str, key: bool) -> dict[str, dict[str, Any]]:
+    stacks = _stacks("")
+    template = {"containers": [{"image": "x/mlflow/mlflow:v3.9.0-full"}]}
+    if key:
+        template["encryption_key"] = "projects/p/cryptoKeys/k"
+    stacks[P]["resource"]["google_cloud_run_v2_service"] = {
+        "Mlflow": {"name": "alpha-prod-mlflow", "ingress": ingress, "template": template}
+    }
+    return stacks
+
+
+def test_tracking_present_for_an_internal_cmek_mlflow_service():
+    assert gcp.tracking(_ctx(_mlflow("INGRESS_TRAFFIC_INTERNAL_ONLY", key=True))).found
+
+
+def test_tracking_fails_for_a_public_or_unencrypted_mlflow_service():
+    assert not gcp.tracking(_ctx(_mlflow("INGRESS_TRAFFIC_ALL", key=True))).found
+    assert not gcp.tracking(_ctx(_mlflow("INGRESS_TRAFFIC_INTERNAL_ONLY", key=False))).found

@@ -215,7 +215,7 @@ CATALOGUE: tuple[Capability, ...] = (
         stage=Stage.FAILOVER,
         setting="targets.<t>.network.zones >= 2",
         wanted=lambda p: True,
-        adoptable=("cluster",),
+        adoptable=("cluster", "network"),  # adopted subnets: their zones are known only to the cloud
     ),
     Capability(
         id="failover",

@@ -100,6 +100,9 @@ def _tail(ident: str) -> str:
     for prefix in ("arn:aws:s3:::", "projects/_/buckets/"):
         if ident.startswith(prefix):
             return ident[len(prefix) :]
+    if ident.startswith("arn:aws"):
+        # Other ARNs: the resource's own id (vpc-..., subnet-..., a key id, a cluster or zone name).
+        return ident.rsplit("/", 1)[-1]
     return ident
 
 

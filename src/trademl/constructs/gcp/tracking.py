@@ -94,7 +94,8 @@ class TrackingServer(Construct):
         )
         # Postgres IAM user of a service account: its e-mail without ".gserviceaccount.com".
         self.db_user = f"{account_id(ctx, 'mlflow')}@{spec.project_id}.iam"
-        self.peering = self._create_private_services_access()
+        # An adopted (often Shared VPC) network has its private services access from its owner already.
+        self.peering = None if props.network.adopted else self._create_private_services_access()
         self.instance = self._create_instance()
         self.database = SqlDatabase(self, "Database", name=DATABASE, instance=self.instance.name)
         self.user = SqlUser(
@@ -197,7 +198,7 @@ class TrackingServer(Construct):
                 insights_config=SqlDatabaseInstanceSettingsInsightsConfig(query_insights_enabled=True),
                 user_labels=label_safe(ctx.tags),
             ),
-            depends_on=[self.peering],
+            depends_on=[self.peering] if self.peering is not None else None,
         )
 
     def _create_service(self) -> CloudRunV2Service:

@@ -152,12 +152,19 @@ def container_registry(ctx: Ctx) -> Evidence:
     return proof.ok(repositories=len(repos), scanning=bool(scanning))
 
 
+def _private_cmek_run(res: Resource) -> bool:
+    """A Cloud Run service only the VPC reaches, encrypted with a customer key (other kinds pass through)."""
+    if res.type != "google_cloud_run_v2_service":
+        return True
+    return res.first("ingress") != "INGRESS_TRAFFIC_ALL" and bool(res.first("template.encryption_key"))
+
+
 def tracking(ctx: Ctx) -> Evidence:
     proof = Proof()
     found = [
         r
         for r in ctx.index.of_type("helm_release", "google_cloud_run_v2_service", "kubernetes_deployment_v1")
-        if "mlflow" in text_of(r).lower()
+        if "mlflow" in text_of(r).lower() and _private_cmek_run(r)
     ]
     if found:
         proof.add(found)
@@ -507,10 +514,12 @@ def metrics(ctx: Ctx) -> Evidence:
 def streaming(ctx: Ctx) -> Evidence:
     proof = Proof()
     topics = [t for t in ctx.index.of_type("google_pubsub_topic") if t.first("kms_key_name")]
+    # The subscription must read one of those CMEK topics (a sink on any other topic proves nothing).
     subs = [
         s
         for s in ctx.index.of_type("google_pubsub_subscription")
-        if s.get("bigquery_config") or s.get("cloud_storage_config")
+        if (s.get("bigquery_config") or s.get("cloud_storage_config"))
+        and any(ctx.index.points_to(s, t, where="topic") for t in topics)
     ]
     if not topics or not subs:
         return proof.fail("no CMEK Pub/Sub topic with a BigQuery/Cloud Storage subscription")
