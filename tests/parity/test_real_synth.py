@@ -38,7 +38,6 @@ def test_removing_one_real_versioning_resource_fails_the_store(synth_out):
     assert not aws.artifact_store(ctx(stacks)).found
 
 
-@pytest.mark.xfail(strict=False, reason="targets' platform/workloads/failover layers are still being built")
 @pytest.mark.parametrize("target", list(TargetName))
 def test_every_requested_capability_on_target(matrix, target):
     missing = [f"{c.capability.id}: {c.evidence.missing}" for c in matrix.failures if c.target is target]
