@@ -53,8 +53,8 @@ schema: $(VENV)/.stamp
 	$(PY) -m trademl schema --out profiles/schema.json
 
 lint: $(VENV)/.stamp
-	$(VENV)/bin/ruff check src tests stacks constructs policies
-	$(VENV)/bin/ruff format --check src tests stacks constructs policies
+	$(VENV)/bin/ruff check src tests stacks constructs policies bench
+	$(VENV)/bin/ruff format --check src tests stacks constructs policies bench
 
 typecheck: $(VENV)/.stamp
 	$(VENV)/bin/mypy src

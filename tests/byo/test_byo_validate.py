@@ -142,6 +142,15 @@ def test_fails_on_a_registry_adopted_on_gcp(tmp_path: Path) -> None:
     assert "targets.gcp.adopt" in lines[0] and "not supported on gcp yet" in lines[0]
 
 
+def test_fails_on_a_registry_adopted_on_aws(tmp_path: Path) -> None:
+    repo = "arn:aws:ecr:ap-northeast-1:333333333333:repository/trading"
+    code, lines, _ = validate(tmp_path, lambda d: adopt(d, "aws-eks").update(registry=repo))
+    assert code == 1 and len(lines) == 1
+    assert (
+        "targets.aws-eks.adopt" in lines[0] and "not supported on AWS yet" in lines[0] and "fix:" in lines[0]
+    )
+
+
 def test_fails_on_an_adopted_zone_on_gcp(tmp_path: Path) -> None:
     code, lines, _ = validate(
         tmp_path, lambda d: adopt(d, "gcp").update(dns_zone="projects/dns-project/managedZones/trading")

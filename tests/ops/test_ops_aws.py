@@ -191,7 +191,6 @@ def test_doctor_checks_every_adopted_arn(aws: str, tools: Path, tmp_path: Path) 
         "ok   aws-eks/adopt.key",
         "ok   aws-eks/adopt.dns_zone",
         "ok   aws-eks/adopt.audit_archive",
-        "ok   aws-eks/adopt.registry",
     ]
 
 
@@ -204,7 +203,6 @@ def test_doctor_fails_on_each_missing_adopted_resource(aws: str, tools: Path, tm
         "key": "00000000-0000-0000-0000-000000000000",
         "zone": "Z0000000000NOPE",
         "bucket": "no-such-audit",
-        "repo": "gone",
     }
     result = run("doctor", "--profile", profile("aws-adopt", tmp_path, **missing), "--target", "aws-eks")
     assert result.exit_code == 1

@@ -247,6 +247,14 @@ class AwsAdopt(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Self:
         _cluster_needs_network(self)
+        if self.registry:
+            # Refused rather than silently ignored: one adopted repository cannot stand in for the
+            # per-image repositories (runtime, training, ops-ui) whose replication and pull grants trademl owns.
+            raise ValueError(
+                f"adopt.registry {self.registry!r}: not supported on AWS yet (trademl creates one ECR "
+                "repository per image, replicated to the failover region, and grants pulls on them); "
+                "fix: remove adopt.registry (mirror other registries with an ECR pull-through cache rule)"
+            )
         return self
 
     def misplaced(self, region: str) -> str | None:
