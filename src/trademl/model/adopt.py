@@ -7,6 +7,7 @@ Constructs receive adopted and created resources through the same typed referenc
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Annotated, Self
 
 from pydantic import AfterValidator, Field, model_validator
@@ -342,3 +343,18 @@ class GcpAdopt(Strict):
 
 def _location(name: str) -> str:
     return name.split("/locations/", 1)[1].split("/", 1)[0]
+
+
+def adopted_ids(adopt: AwsAdopt | AzureAdopt | GcpAdopt) -> Iterator[tuple[str, str]]:
+    """(field path, id) for everything a target adopts, in profile order: one walk for every cloud."""
+    for field in type(adopt).model_fields:
+        value = getattr(adopt, field)
+        if isinstance(value, Strict):
+            for sub in type(value).model_fields:
+                item = getattr(value, sub)
+                if isinstance(item, tuple):
+                    yield from ((f"{field}.{sub}[{i}]", str(one)) for i, one in enumerate(item))
+                else:
+                    yield f"{field}.{sub}", str(item)
+        elif value is not None:
+            yield field, str(value)

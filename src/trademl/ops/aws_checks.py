@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
 from trademl.model import AwsTarget
+from trademl.model.adopt import adopted_ids
 from trademl.model.targets import S3State
 from trademl.ops.clients import NO_AWS, AwsClients
 from trademl.ops.context import TargetContext
@@ -91,16 +92,8 @@ def check_state(ctx: TargetContext, clients: AwsClients) -> Check:
 
 
 def adopted(spec: AwsTarget) -> Iterator[tuple[str, str]]:
-    """(field path, ARN) for everything the target adopts, in profile order."""
-    a = spec.adopt
-    if a.network is not None:
-        yield "network.vpc", a.network.vpc
-        for i, subnet in enumerate(a.network.private_subnets):
-            yield f"network.private_subnets[{i}]", subnet
-    for field in ("cluster", "key", "dns_zone", "audit_archive", "registry"):
-        value = getattr(a, field)
-        if value is not None:
-            yield field, str(value)
+    """(field path, id) for everything the target adopts, in profile order."""
+    return adopted_ids(spec.adopt)
 
 
 def _probe(clients: AwsClients, arn: str) -> str | None:

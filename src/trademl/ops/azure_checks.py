@@ -14,6 +14,7 @@ from azure.core.exceptions import (
 )
 
 from trademl.model import AzureTarget
+from trademl.model.adopt import adopted_ids
 from trademl.model.targets import AzurermState
 from trademl.ops.clients import resource_client, storage_client, subscription_client
 from trademl.ops.context import TargetContext
@@ -98,15 +99,8 @@ def check_state(ctx: TargetContext, credential: TokenCredential) -> Check:
 
 
 def adopted(spec: AzureTarget) -> Iterator[tuple[str, str]]:
-    a = spec.adopt
-    if a.network is not None:
-        yield "network.vnet", a.network.vnet
-        for i, subnet in enumerate(a.network.private_subnets):
-            yield f"network.private_subnets[{i}]", subnet
-    for field in ("cluster", "key", "dns_zone", "audit_archive", "registry"):
-        value = getattr(a, field)
-        if value is not None:
-            yield field, str(value)
+    """(field path, id) for everything the target adopts, in profile order."""
+    return adopted_ids(spec.adopt)
 
 
 def resource_type(resource_id: str) -> str:

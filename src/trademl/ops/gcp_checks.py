@@ -17,6 +17,7 @@ from google.auth.exceptions import GoogleAuthError
 from google.cloud.resourcemanager_v3 import Project
 
 from trademl.model import GcpTarget
+from trademl.model.adopt import adopted_ids
 from trademl.model.targets import GcsState
 from trademl.ops.clients import gcp_session, projects_client
 from trademl.ops.context import TargetContext
@@ -92,15 +93,8 @@ def check_state(ctx: TargetContext, credentials: Credentials) -> Check:
 
 
 def adopted(spec: GcpTarget) -> Iterator[tuple[str, str]]:
-    a = spec.adopt
-    if a.network is not None:
-        yield "network.network", a.network.network
-        for i, subnet in enumerate(a.network.private_subnets):
-            yield f"network.private_subnets[{i}]", subnet
-    for field in ("cluster", "key", "dns_zone", "audit_archive", "registry"):
-        value = getattr(a, field)
-        if value is not None:
-            yield field, str(value)
+    """(field path, id) for everything the target adopts, in profile order."""
+    return adopted_ids(spec.adopt)
 
 
 def resource_path(field: str, name: str) -> tuple[str, str] | None:
