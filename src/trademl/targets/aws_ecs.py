@@ -10,7 +10,7 @@ Route 53 / Global Accelerator failover from the shared failover_dns construct.
 
 from __future__ import annotations
 
-from trademl.constructs.aws.access_logs import access_log_bucket
+from trademl.constructs.aws.access_logs import secondary_access_log_bucket
 from trademl.constructs.aws.bucket import BucketRef
 from trademl.constructs.aws.ecs.alb_logs import elb_log_bucket
 from trademl.constructs.aws.ecs.cluster import EcsPlatformCluster, EcsPlatformClusterProps
@@ -229,14 +229,7 @@ class AwsEcsTarget(AwsTargetBuilder):
         cluster = EcsPlatformCluster(
             stack, "Cluster", EcsPlatformClusterProps(placement=secondary, network=network)
         )
-        # Access logs stay in their region: the failover region has its own log bucket.
-        access_logs = access_log_bucket(
-            stack,
-            "AccessLogs",
-            ctx,
-            name=ctx.name("access-logs", "secondary", spec.account_id),
-            region=spec.secondary_region,
-        )
+        access_logs = secondary_access_log_bucket(stack, ctx)
         # Images come from the ECR replicas the shared registry keeps in this region.
         inference = Inference(
             stack,

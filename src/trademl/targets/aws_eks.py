@@ -14,7 +14,7 @@ from cdktn_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupI
 from cdktn_provider_helm.provider import HelmProvider, HelmProviderKubernetes
 from cdktn_provider_kubernetes.provider import KubernetesProvider
 
-from trademl.constructs.aws.access_logs import access_log_bucket
+from trademl.constructs.aws.access_logs import secondary_access_log_bucket
 from trademl.constructs.aws.alerts import AlarmSpec
 from trademl.constructs.aws.eks.adopted import AdoptedCluster, AdoptedClusterProps, ClusterRef
 from trademl.constructs.aws.eks.cluster import PlatformCluster, PlatformClusterProps
@@ -238,14 +238,7 @@ class AwsEksTarget(AwsTargetBuilder):
             stack, "Cluster", PlatformClusterProps(ctx=ctx, network=network, secondary=True)
         )
         NodePools(stack, "Nodes", NodePoolsProps(ctx=ctx, cluster=cluster, network=network, training=False))
-        # Access logs stay in their region: the failover region has its own log bucket.
-        access_logs = access_log_bucket(
-            stack,
-            "AccessLogs",
-            ctx,
-            name=ctx.name("access-logs", "secondary", spec.account_id),
-            region=spec.secondary_region,
-        )
+        access_logs = secondary_access_log_bucket(stack, ctx)
         balancer = ServingLoadBalancer(
             stack,
             "Serving",

@@ -30,3 +30,16 @@ def access_log_bucket(
             policy_statements=log_delivery_statements(name, account, elb.arn),
         ),
     )
+
+
+def secondary_access_log_bucket(scope: Construct, ctx: BuildContext) -> SecureBucket:
+    """The failover region's access-log bucket: ELB and S3 deliver logs only within their own region."""
+    spec = ctx.profile.aws(ctx.target)
+    assert spec.secondary_region is not None
+    return access_log_bucket(
+        scope,
+        "AccessLogs",
+        ctx,
+        name=ctx.name("access-logs", "secondary", spec.account_id),
+        region=spec.secondary_region,
+    )
