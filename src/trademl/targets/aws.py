@@ -17,7 +17,6 @@ from trademl.constructs.aws.sagemaker.mlflow import ExperimentTracking, Experime
 from trademl.constructs.aws.stream import MarketStream, MarketStreamProps
 from trademl.model import DeskSpec
 from trademl.targets.base import LayerStack, TargetBuilder
-from trademl.targets.extensions import load_desk_class
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,9 +101,7 @@ class AwsTargetBuilder(TargetBuilder):
         github_cicd(stack, self.ctx, self.cicd.variables)
 
     def build_desk(self, stack: LayerStack, desk: DeskSpec) -> None:
-        cls = AwsDesk
-        if desk.extension:
-            cls = load_desk_class(self.profile_path, desk.extension, "AwsDesk", AwsDesk)
+        cls = self.desk_class(desk, AwsDesk)
         self.desk = cls(
             stack,
             "Desk",

@@ -19,7 +19,6 @@ from trademl.constructs.azure.providers import RESOURCE_PROVIDERS
 from trademl.constructs.azure.workloads import AzureWorkloads, AzureWorkloadsProps, configure_kubernetes
 from trademl.model import DeskSpec, Layer, TargetName
 from trademl.targets.base import LayerStack, TargetBuilder
-from trademl.targets.extensions import load_desk_class
 
 
 class AzureTarget(TargetBuilder):
@@ -97,9 +96,7 @@ class AzureTarget(TargetBuilder):
         )
 
     def build_desk(self, stack: LayerStack, desk: DeskSpec) -> None:
-        cls = AzureDesk
-        if desk.extension:
-            cls = load_desk_class(self.profile_path, desk.extension, "AzureDesk", AzureDesk)
+        cls = self.desk_class(desk, AzureDesk)
         cls(
             stack,
             "Desk",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from cdktn import App, TerraformStack
 from constructs import Construct
@@ -13,7 +13,10 @@ from constructs import Construct
 from trademl.constructs.context import BuildContext
 from trademl.model import DeskSpec, Layer, Profile, StackPlan, TargetName
 from trademl.targets.backends import configure_backend
+from trademl.targets.extensions import load_desk_class
 from trademl.targets.registry import stacks_for
+
+DeskT = TypeVar("DeskT")
 
 
 class LayerStack(TerraformStack):
@@ -59,6 +62,13 @@ class TargetBuilder(ABC):
             Layer.FAILOVER: self.build_failover,
             Layer.CICD: self.build_cicd,
         }
+
+    def desk_class(self, desk: DeskSpec, stock: type[DeskT]) -> type[DeskT]:
+        """The platform team's subclass named like `stock` (AwsDesk, AzureDesk, GcpDesk) from the desk's
+        extension file, or `stock` when the desk names none or the file leaves that cloud out."""
+        if not desk.extension:
+            return stock
+        return load_desk_class(self.profile_path, desk.extension, stock.__name__, stock)
 
     @abstractmethod
     def configure_providers(self, stack: LayerStack) -> None: ...

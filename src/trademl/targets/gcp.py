@@ -15,7 +15,6 @@ from trademl.constructs.gcp.training import ScheduleTarget
 from trademl.constructs.gcp.workloads import GcpWorkloads, GcpWorkloadsProps
 from trademl.model import DeskSpec, TargetName
 from trademl.targets.base import LayerStack, TargetBuilder
-from trademl.targets.extensions import load_desk_class
 
 
 class GcpTarget(TargetBuilder):
@@ -85,9 +84,7 @@ class GcpTarget(TargetBuilder):
         github_cicd(stack, self.ctx, self.cicd.variables)
 
     def build_desk(self, stack: LayerStack, desk: DeskSpec) -> None:
-        cls = GcpDesk
-        if desk.extension:
-            cls = load_desk_class(self.profile_path, desk.extension, "GcpDesk", GcpDesk)
+        cls = self.desk_class(desk, GcpDesk)
         cls(
             stack,
             "Desk",
