@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import resource
 import shutil
 import statistics
@@ -31,7 +32,13 @@ ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "profiles" / "example.yaml"
 PY = sys.executable
 PAGE = os.sysconf("SC_PAGE_SIZE")
-TARGETS_GOAL = {"cold/floor": 1.3, "warm s": 1.0, "desk slope %": 2.0, "tree RSS GB": 4.0}
+TARGETS_GOAL = {
+    "cold/floor": 1.3,
+    "warm s": 1.0,
+    "desk changed/target worst": 1.0,
+    "desk slope %": 2.0,
+    "tree RSS GB": 4.0,
+}
 
 
 @dataclass
@@ -124,31 +131,30 @@ def synth(profile: Path, out: Path, env: dict[str, str], cache: Path | None, *ta
     return measure(cmd, env)
 
 
-def floor(env: dict[str, str], grouped: bool) -> Measure:
-    """Import cdktn and each target's provider bindings (plus one resource submodule) in fresh processes,
-    as many at once as synth runs workers, largest first, the way synth schedules them."""
+def floor(env: dict[str, str], lazy: bool = False) -> Measure:
+    """Import cdktn and the provider bindings of the example's targets in fresh processes laid out the
+    way synth lays out its workers (same groups, all at once). Eager by default: every resource module of
+    every binding, what any cdktn app pays to load them; `lazy` preloads trademl's hook instead."""
     sys.path.insert(0, str(ROOT / "src"))
-    from trademl.model import TargetName, load_profile
-    from trademl.synth.groups import cost, plan_groups
-    from trademl.targets.registry import TARGETS
+    from trademl.model import load_profile
+    from trademl.synth import lazy as lazy_hook
+    from trademl.synth.groups import plan_groups
+    from trademl.targets.registry import TARGETS, stacks_for
 
-    names = load_profile(EXAMPLE).targets.names()
-    groups = plan_groups(names) if grouped else sorted(([t] for t in names), key=lambda g: -cost(g))
+    env = {k: v for k, v in env.items() if k != "NODE_OPTIONS"}
+    if lazy:
+        lazy_hook.enable(env)
+    profile = load_profile(EXAMPLE)
+    weights = {t: len(stacks_for(profile, t)) for t in profile.targets.names()}
     scripts = []
-    for group in groups:
-        packages = sorted({p for t in group for p in TARGETS[TargetName(t)].providers})
+    for group in plan_groups(weights, os.cpu_count() or 1):
+        packages = sorted({p for t in group for p in TARGETS[t].providers})
         lines = ["import importlib, cdktn"] + [f"importlib.import_module('{p}.provider')" for p in packages]
         scripts.append("; ".join(lines))
-    workers = max(1, min(len(scripts), os.cpu_count() or 1))
-    measures: list[Measure] = []
-
-    def one(code: str) -> None:
-        measures.append(measure([PY, "-c", code], env))
-
     start = time.perf_counter()
-    with ThreadPoolExecutor(workers) as pool:
-        list(pool.map(one, scripts))
-    return Measure(time.perf_counter() - start)
+    with ThreadPoolExecutor(len(scripts)) as pool:
+        peaks = list(pool.map(lambda code: measure([PY, "-c", code], env), scripts))
+    return Measure(time.perf_counter() - start, tree_peak=sum(m.tree_peak for m in peaks))
 
 
 def profile_copy(folder: Path, desks: list[dict[str, object]] | None = None, edit: str | None = None) -> Path:
@@ -159,8 +165,9 @@ def profile_copy(folder: Path, desks: list[dict[str, object]] | None = None, edi
             desk["extension"] = str((EXAMPLE.parent / desk["extension"]).resolve())
     if desks is not None:
         data["desks"] = desks
-    if edit is not None:
+    if edit is not None:  # a change that reaches the output: the desk's serving replicas and description
         data["desks"][0]["description"] = edit
+        data["desks"][0]["serving_min_replicas"] = 3
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "profile.yaml"
     path.write_text(yaml.safe_dump(data, sort_keys=False))
@@ -185,14 +192,15 @@ def once(work: Path, run: int, slope: bool) -> dict[str, float]:
     say: Callable[[str], None] = lambda msg: print(f"  run {run}: {msg}", flush=True)  # noqa: E731
     base = profile_copy(work / "base")
     warm_env = environment(None)
-    f = floor(warm_env, grouped=False)
+    f = floor(warm_env)
     r["floor warm-jsii s"] = f.seconds
     say(f"floor (warm jsii cache) {f.seconds:.1f}s")
-    r["floor grouped s"] = floor(warm_env, grouped=True).seconds
+    r["floor lazy s"] = floor(warm_env, lazy=True).seconds
     home = work / f"home-floor-{run}"
-    f = floor(environment(home), grouped=False)
+    f = floor(environment(home))
     shutil.rmtree(home, ignore_errors=True)
     r["floor s"] = f.seconds
+    r["floor RSS GB"] = f.tree_peak / 1e9
     say(f"floor (empty jsii cache) {f.seconds:.1f}s")
 
     home, cache = work / f"home-{run}", work / f"cache-{run}"
@@ -216,29 +224,48 @@ def once(work: Path, run: int, slope: bool) -> dict[str, float]:
     changed = profile_copy(work / "changed", edit=f"edited in run {run}")
     desk = synth(changed, work / "out", warm_env, cache)
     r["one desk changed s"] = desk.seconds
-    alone = max(
-        synth(base, work / "alone", warm_env, None, t).seconds for t in ("aws-eks",)
-    )  # the slowest target, alone, no cache
-    r["aws-eks alone s"] = alone
-    r["desk changed/alone"] = desk.seconds / alone
-    say(f"one desk changed {desk.seconds:.1f}s; aws-eks alone {alone:.1f}s")
-    r["warm-jsii full synth s"] = desk.seconds  # every target re-synthesizes when a desk changes
-    r["warm-jsii synth/floor"] = desk.seconds / r["floor warm-jsii s"]
+    say(f"one desk changed {desk.seconds:.1f}s (every target re-synthesizes that desk's stacks)")
+    full = synth(base, work / "full", warm_env, None)  # warm jsii cache, no project cache
+    r["warm-jsii full synth s"] = full.seconds
+    r["warm-jsii synth/floor"] = full.seconds / r["floor warm-jsii s"]
+    say(f"full synth, warm jsii cache, no project cache {full.seconds:.1f}s")
+    # Per target, in the same conditions: its work after the desk edit against its whole synth.
+    after, whole = job_seconds(desk.output), job_seconds(full.output)
+    r["desk changed/target worst"] = max(after[t] / whole[t] for t in whole)
+    alone = synth(base, work / "alone", warm_env, None, "aws-eks")
+    r["aws-eks alone s"] = alone.seconds
+    r["4-target desk change/aws-eks alone"] = desk.seconds / alone.seconds
+    say(
+        f"aws-eks alone {alone.seconds:.1f}s; per target {', '.join(f'{t} {after[t]:.1f}/{whole[t]:.1f}s' for t in whole)}"
+    )
 
-    if slope:
+    if slope:  # cold, as the goal is stated: each extra desk against the cold synth
         points = []
         for count in (1, 5, 20):
+            home = work / f"home-desks{count}"
             m = synth(
-                profile_copy(work / f"desks{count}", generated_desks(count)), work / "out", warm_env, None
+                profile_copy(work / f"desks{count}", generated_desks(count)),
+                work / "out",
+                environment(home),
+                None,
             )
+            shutil.rmtree(home, ignore_errors=True)
             points.append((count, m.seconds))
-            say(f"{count} desks {m.seconds:.1f}s")
+            say(f"{count} desks, cold {m.seconds:.1f}s")
         n = len(points)
         mx, my = sum(c for c, _ in points) / n, sum(s for _, s in points) / n
         per_desk = sum((c - mx) * (s - my) for c, s in points) / sum((c - mx) ** 2 for c, _ in points)
         r["per-desk s"] = per_desk
         r["desk slope %"] = 100 * per_desk / points[0][1]
     return r
+
+
+JOB_LINE = re.compile(r"^\s+(\S+)\s+\d+ stacks.* in ([\d.]+)s \(elapsed", re.MULTILINE)
+
+
+def job_seconds(output: str) -> dict[str, float]:
+    """Seconds each target's job took, from synth's progress lines."""
+    return {target: float(seconds) for target, seconds in JOB_LINE.findall(output)}
 
 
 def main() -> None:
@@ -261,9 +288,7 @@ def main() -> None:
         values = [r[name] for r in results if name in r]
         goal = TARGETS_GOAL.get(name)
         verdict = "" if goal is None else ("  ok" if statistics.median(values) <= goal else "  MISSED")
-        print(f"  {name:<26} {stats(values)}{'' if goal is None else f'  (goal <= {goal})'}{verdict}")
-    desk = [r["desk changed/alone"] for r in results]
-    print(f"  one desk changed <= aws-eks alone: {'ok' if statistics.median(desk) <= 1.0 else 'MISSED'}")
+        print(f"  {name:<36} {stats(values)}{'' if goal is None else f'  (goal <= {goal})'}{verdict}")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+from trademl.synth import lazy
+
+lazy.enable(os.environ)  # tests that start jsii in-process load provider bindings lazily, as synth does
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "profiles" / "example.yaml"

@@ -5,6 +5,11 @@ that target (other targets' sections left out), every desk extension file it nam
 source, the installed cdktn/jsii/provider versions, the Python version and the Terraform versions
 declared to cdktn. Entries are written to a temporary folder and renamed, so a reader sees whole
 entries only.
+
+Each stack also gets a key of its own (`stack_keys`): a desk stack depends on its desk's spec, the
+workloads layer on every desk's spec, the other layers on the desks' names only. When a target misses
+the cache but its previous entry differs in a few stacks only, the worker re-synthesizes just those
+(and, to resolve references, the stacks they read from) and takes the rest from that entry.
 """
 
 from __future__ import annotations
@@ -19,14 +24,18 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from trademl.model import Profile, TargetName
+from trademl.model import Layer, Profile, TargetName
 from trademl.model.loader import extension_path
+from trademl.targets.registry import stacks_for
 
 DEFAULT_DIR = Path(".trademl-cache")
 ENV_DIR = "TRADEML_CACHE_DIR"
-SCHEMA = "1"  # bump when the entry layout or the key recipe changes
+SCHEMA = "2"  # bump when the entry layout or the key recipe changes
 PINNED = ("cdktn", "constructs", "jsii")
 MAX_ENTRIES = 256  # beyond this the least recently used entries go
+# Layers that read every desk's spec (tenant namespaces, quotas, per-desk jobs); the others read only
+# the desks' names. tests/synth/test_incremental.py changes every desk field to keep this honest.
+DESK_DEPENDENT = frozenset({Layer.WORKLOADS})
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,25 +105,69 @@ def profile_for_target(profile: Profile, target: TargetName) -> dict[str, object
     return data
 
 
+class _Digest:
+    def __init__(self) -> None:
+        self.sha = hashlib.sha256()
+
+    def add(self, label: str, value: object) -> _Digest:
+        self.sha.update(json.dumps([label, value], sort_keys=True, separators=(",", ":")).encode() + b"\n")
+        return self
+
+    def hex(self) -> str:
+        return self.sha.hexdigest()
+
+
+def _run_digest(target: TargetName, inputs: Inputs) -> _Digest:
+    d = _Digest().add("schema", SCHEMA).add("target", target.value).add("source", inputs.source)
+    return d.add("versions", inputs.versions).add("python", inputs.python).add("tv", inputs.target_versions)
+
+
+def _desk_specs(path: Path, profile: Profile) -> dict[str, object]:
+    """Each desk's validated spec, plus the hash of its extension file when it names one."""
+    specs: dict[str, object] = {}
+    for desk in profile.desks:
+        spec: dict[str, object] = desk.model_dump(mode="json")
+        if desk.extension:
+            data = extension_path(path, desk.extension).read_bytes()
+            spec["extension_sha256"] = hashlib.sha256(data).hexdigest()
+        specs[desk.name] = spec
+    return specs
+
+
 def job_key(target: TargetName, profiles: Iterable[tuple[Path, Profile]], inputs: Inputs) -> str:
-    digest = hashlib.sha256()
-
-    def add(label: str, value: object) -> None:
-        digest.update(json.dumps([label, value], sort_keys=True, separators=(",", ":")).encode() + b"\n")
-
-    add("schema", SCHEMA)
-    add("target", target.value)
-    add("source", inputs.source)
-    add("versions", inputs.versions)
-    add("python", inputs.python)
-    add("target_versions", inputs.target_versions)
+    digest = _run_digest(target, inputs)
     for path, profile in profiles:
-        add("profile", profile_for_target(profile, target))
-        for desk in profile.desks:
-            if desk.extension:
-                data = extension_path(path, desk.extension).read_bytes()
-                add("extension", [desk.name, hashlib.sha256(data).hexdigest()])
-    return digest.hexdigest()
+        digest.add("profile", profile_for_target(profile, target))
+        digest.add("desks", _desk_specs(path, profile))
+    return digest.hex()
+
+
+def stack_keys(
+    target: TargetName, profiles: Iterable[tuple[Path, Profile]], inputs: Inputs
+) -> dict[str, str]:
+    """A key per stack: what that stack's own content depends on (see the module docstring)."""
+    keys: dict[str, str] = {}
+    for path, profile in profiles:
+        shared = profile_for_target(profile, target)
+        shared["desks"] = [desk.name for desk in profile.desks]
+        common = _run_digest(target, inputs).add("profile", shared).hex()
+        desks = _desk_specs(path, profile)
+        for plan in stacks_for(profile, target):
+            digest = _Digest().add("common", common).add("stack", plan.name)
+            if plan.desk is not None:
+                digest.add("desk", desks[plan.desk])
+            elif plan.layer in DESK_DEPENDENT:
+                digest.add("desks", desks)
+            keys[plan.name] = digest.hex()
+    return keys
+
+
+@dataclass(frozen=True, slots=True)
+class Previous:
+    """The last entry stored for the same target and profiles, with the key of each of its stacks."""
+
+    entry: Path
+    stacks: dict[str, str]
 
 
 class Cache:
@@ -138,6 +191,30 @@ class Cache:
             shutil.rmtree(dest, ignore_errors=True)
             return False
         return True
+
+    def _index(self, target: TargetName, profiles: Sequence[str]) -> Path:
+        label = hashlib.sha256("\0".join(sorted(profiles)).encode()).hexdigest()[:16]
+        return self.root / ".index" / f"{target.value}-{label}.json"
+
+    def previous(self, target: TargetName, profiles: Sequence[str]) -> Previous | None:
+        """The last entry for `target` with the same profile names (a starting point, never a hit)."""
+        try:
+            data = json.loads(self._index(target, profiles).read_text())
+            entry = self._entry(str(data["entry"]))
+            stacks = {str(k): str(v) for k, v in dict(data["stacks"]).items()}
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+        return Previous(entry, stacks) if (entry / "manifest.json").is_file() else None
+
+    def remember(self, target: TargetName, profiles: Sequence[str], key: str, stacks: dict[str, str]) -> None:
+        index = self._index(target, profiles)
+        tmp = index.with_name(f".{index.name}.{os.getpid()}")
+        try:
+            index.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_text(json.dumps({"entry": key, "stacks": stacks}, sort_keys=True))
+            tmp.rename(index)
+        except OSError:
+            tmp.unlink(missing_ok=True)
 
     def store(self, key: str, part: Path) -> None:
         """Copy a worker's part in as the entry for `key`, atomically; a concurrent writer may win."""

@@ -10,12 +10,13 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from trademl.model import Profile, TargetName, load_profile
-from trademl.synth.cache import Cache, keys_for, run_inputs
+from trademl.synth.cache import Cache, Previous, keys_for, run_inputs, stack_keys
 from trademl.synth.groups import plan_groups
+from trademl.synth.incremental import CannotReuseError, expand_dirty, needed_stacks
 from trademl.synth.node import resolve_node
 from trademl.synth.worker import TARGET_VERSIONS, Job, JobResult, run_group
 from trademl.targets.registry import stacks_for
@@ -73,24 +74,34 @@ def synthesize(
     try:
         (staging / "parts").mkdir(parents=True)
         cache = Cache(cache_dir) if cache_dir is not None else None
-        keys = keys_for(selected, run_inputs(TARGET_VERSIONS)) if cache else {}
+        inputs = run_inputs(TARGET_VERSIONS) if cache else None
+        keys = keys_for(selected, inputs) if inputs else {}
         results: list[JobResult] = []
-        todo: dict[TargetName, list[tuple[Path, Profile]]] = {}
+        todo: dict[TargetName, Job] = {}
+        per_stack: dict[TargetName, dict[str, str]] = {}
         for target, items in selected.items():
             part = staging / "parts" / target.value
-            if cache is not None and cache.load(keys[target], part):
+            weight = sum(len(stacks_for(profile, target)) for _, profile in items)
+            job = Job(target.value, tuple(str(p) for p, _ in items), str(part), weight=weight)
+            if cache is None or inputs is None:
+                todo[target] = job
+            elif cache.load(keys[target], part):
                 names = json.loads((part / "manifest.json").read_text())["stacks"]
                 results.append(JobResult(target.value, tuple(names), 0.0))
                 say(f"  {target.value:<8} unchanged: {len(names)} stacks from the cache")
             else:
-                todo[target] = items
+                per_stack[target] = stack_keys(target, items, inputs)
+                previous = cache.previous(target, _names(items))
+                todo[target] = _incremental(job, per_stack[target], previous)
         if todo:  # a warm no-change synth never gets here: no node lookup, no process pool
             _use_node()
-            fresh = _run_workers(todo, staging, jobs, say)
+            fresh = _run_workers(todo, jobs, say)
             if cache is not None:
                 for result in fresh:
                     if not result.error:
-                        cache.store(keys[TargetName(result.target)], staging / "parts" / result.target)
+                        target = TargetName(result.target)
+                        cache.store(keys[target], staging / "parts" / result.target)
+                        cache.remember(target, _names(selected[target]), keys[target], per_stack[target])
             results.extend(fresh)
         failed = [r for r in results if r.error]
         if failed:
@@ -103,6 +114,25 @@ def synthesize(
     return SynthResult(out, tuple(order), {r.target: r.seconds for r in results})
 
 
+def _names(items: Sequence[tuple[Path, Profile]]) -> list[str]:
+    return [profile.name for _, profile in items]
+
+
+def _incremental(job: Job, now: dict[str, str], previous: Previous | None) -> Job:
+    """The job re-synthesizing only the stacks whose keys differ from the previous entry's, when that
+    is fewer than all of them; otherwise the full job."""
+    if previous is None or previous.stacks.keys() != now.keys():
+        return job
+    dirty = tuple(sorted(name for name, key in now.items() if previous.stacks[name] != key))
+    if not dirty or len(dirty) == len(now):
+        return job
+    try:
+        build = needed_stacks(previous.entry, expand_dirty(previous.entry, dirty))
+    except CannotReuseError:
+        return job
+    return replace(job, reuse=str(previous.entry), dirty=dirty, weight=len(build))
+
+
 def _use_node() -> None:
     node = resolve_node()
     if node is None:
@@ -113,30 +143,25 @@ def _use_node() -> None:
     os.environ["JSII_NODE"] = node
 
 
-def _run_workers(
-    selected: dict[TargetName, list[tuple[Path, Profile]]],
-    staging: Path,
-    jobs: int | None,
-    say: Progress,
-) -> list[JobResult]:
-    work = {
-        t: Job(t.value, tuple(str(p) for p, _ in items), str(staging / "parts" / t.value))
-        for t, items in selected.items()
-    }
-    groups = plan_groups(list(work))
-    workers = max(1, min(len(groups), jobs or os.cpu_count() or 1))
+def _run_workers(work: dict[TargetName, Job], jobs: int | None, say: Progress) -> list[JobResult]:
+    groups = plan_groups({t: job.weight for t, job in work.items()}, jobs or os.cpu_count() or 1)
     results: list[JobResult] = []
     start = time.perf_counter()
     ctx = multiprocessing.get_context("spawn")
-    # One group per process: a jsii kernel never holds two clouds' bindings, which caps memory.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, max_tasks_per_child=1) as pool:
+    # One process per group, all at once: the groups already match the cores.
+    with ProcessPoolExecutor(max_workers=len(groups), mp_context=ctx, max_tasks_per_child=1) as pool:
         futures = [pool.submit(run_group, tuple(work[t] for t in group)) for group in groups]
         for group in groups:
             for t in group:
-                say(f"  {t.value:<8} synthesizing {len(work[t].profiles)} profile(s)")
+                what = f"{len(work[t].dirty)} changed stack(s)" if work[t].reuse else "every stack"
+                say(f"  {t.value:<8} synthesizing {what} of {len(work[t].profiles)} profile(s)")
         for future in as_completed(futures):
             for result in future.result():
                 status = "FAILED" if result.error else f"{len(result.stacks)} stacks"
+                if result.reused:
+                    status += f" ({result.reused} reused from the previous entry)"
+                if result.note:
+                    status += f" ({result.note})"
                 say(
                     f"  {result.target:<8} {status} in {result.seconds:.1f}s "
                     f"(elapsed {time.perf_counter() - start:.1f}s)"

@@ -1,27 +1,27 @@
 """Which targets share a worker process, and in which order the workers start.
 
-Loading a provider binding into jsii is most of a synth (cdktn-provider-aws: ~2,400 JavaScript modules,
-4-20 s), so targets whose main binding is the same (aws-eks and aws-ecs) run in one process and load it
-once. Groups start largest first (longest-processing-time scheduling), so on a 2-core machine the
-aws group runs on one core while azure and gcp share the other.
+With provider modules loaded on first use (lazy_providers.cjs), a target costs what it constructs (its
+stacks, ~0.1-1 s each) plus a fixed ~1.5-2 s per worker process (Python, jsii's node, cdktn). So synth
+starts one process per core, not one per target. Targets whose main binding is the same (aws-eks and
+aws-ecs) stay together, so a cold jsii cache extracts that binding (~0.4 GB for AWS) in one process
+only; those units are then dealt out heaviest first (longest-processing-time scheduling). Each process
+still imports only the bindings of its own targets.
 """
 
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Sequence
+from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
 
 from trademl.model import TargetName
 from trademl.targets.registry import TARGETS
 
-PER_TARGET = 15_000_000  # binding-equivalent bytes of work per target (construct + synth)
-
 
 @cache
 def binding_size(package: str) -> int:
-    """Size of the jsii tarball a binding ships: a cheap proxy for its load time (no import)."""
+    """Size of the jsii tarball a binding ships (no import): tells a target's main binding."""
     spec = importlib.util.find_spec(package)
     if spec is None or not spec.submodule_search_locations:
         return 0
@@ -32,19 +32,26 @@ def binding_size(package: str) -> int:
     )
 
 
-def cost(group: Sequence[TargetName]) -> int:
-    packages = {p for t in group for p in TARGETS[t].providers}
-    return sum(binding_size(p) for p in packages) + PER_TARGET * len(group)
-
-
 def heaviest(target: TargetName) -> str:
     return max(TARGETS[target].providers, key=lambda p: (binding_size(p), p), default=target.value)
 
 
-def plan_groups(targets: Sequence[TargetName]) -> list[tuple[TargetName, ...]]:
-    """Targets whose heaviest binding is the same (aws-eks, aws-ecs) go together: sharing only a small
-    one (kubernetes, helm, github) is not worth serializing two clouds. Largest estimated cost first."""
-    groups: dict[str, list[TargetName]] = {}
-    for target in sorted(targets, key=list(TargetName).index):
-        groups.setdefault(heaviest(target), []).append(target)
-    return sorted((tuple(g) for g in groups.values()), key=lambda g: (-cost(g), g[0].value))
+def plan_groups(weights: Mapping[TargetName, int], workers: int) -> list[tuple[TargetName, ...]]:
+    """At most `workers` groups of similar total weight (stacks to build), heaviest group first;
+    within a group, targets keep the registry's order."""
+    order = list(TargetName)
+    units: dict[str, list[TargetName]] = {}
+    for target in sorted(weights, key=order.index):
+        units.setdefault(heaviest(target), []).append(target)
+    bins: list[list[TargetName]] = [[] for _ in range(max(1, min(workers, len(units))))]
+    loads = [0] * len(bins)
+
+    def weight(unit: list[TargetName]) -> int:
+        return sum(weights[t] for t in unit)
+
+    for unit in sorted(units.values(), key=lambda u: (-weight(u), order.index(u[0]))):
+        lightest = loads.index(min(loads))
+        bins[lightest].extend(unit)
+        loads[lightest] += weight(unit)
+    ranked = sorted(range(len(bins)), key=lambda i: -loads[i])
+    return [tuple(sorted(bins[i], key=order.index)) for i in ranked if bins[i]]

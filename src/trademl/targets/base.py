@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 from typing import ClassVar, TypeVar
 
@@ -42,8 +42,12 @@ class TargetBuilder(ABC):
         self.ctx = BuildContext(profile=profile, target=self.target)
         self.stacks: dict[str, LayerStack] = {}
 
-    def build(self) -> list[LayerStack]:
+    def build(self, only: Collection[str] | None = None) -> list[LayerStack]:
+        """Build every stack, or only those named in `only` (an incremental synth passes the stacks
+        to re-synthesize and the stacks they read from)."""
         for plan in stacks_for(self.profile, self.target):
+            if only is not None and plan.name not in only:
+                continue
             stack = LayerStack(self.app, plan, self.profile)
             self.configure_providers(stack)
             self.stacks[plan.layer_name] = stack

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib.util
 import sys
@@ -16,6 +17,10 @@ T = TypeVar("T")
 def load_desk_class(profile_path: Path, extension: str, attribute: str, base: type[T]) -> type[T]:
     """The class `attribute` (AwsDesk, AzureDesk, GcpDesk) from the extension file, or `base` if absent."""
     path = (profile_path.parent / extension).resolve()
+    names = top_level_names(path.read_bytes())
+    if "*" not in names and attribute not in names:
+        # Executing the file would load every cloud binding it imports (~5 s for AWS) for nothing.
+        return base
     # A stable module name keyed by content, never by the absolute path, so output cannot depend on it.
     name = "trademl_ext_" + path.stem + "_" + hashlib.sha256(path.read_bytes()).hexdigest()[:8]
     module = sys.modules.get(name)
@@ -42,3 +47,25 @@ def load_desk_class(profile_path: Path, extension: str, attribute: str, base: ty
             ]
         )
     return found
+
+
+def top_level_names(source: bytes) -> set[str]:
+    """Names a module binds at top level (classes, assignments, imports), read without running it."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {"*"}  # unreadable here: let the import report the error with its line
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef):
+            names.add(node.name)
+        elif isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name))
+        elif isinstance(node, ast.Import | ast.ImportFrom):
+            names.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+            continue  # the docstring
+        else:
+            return {"*"}  # conditional or dynamic definitions: only running it can tell
+    return names
