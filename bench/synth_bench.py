@@ -5,7 +5,17 @@ memory is sampled from /proc every 50 ms. "Cold" means an empty jsii package cac
 XDG_CACHE_HOME point at an empty folder) and an empty project cache. The machine may be shared, so each
 scenario runs --runs times and min/median/max are printed; ratios use medians.
 
-    .venv/bin/python bench/synth_bench.py [--runs 3] [--slope-runs 1] [--skip-slope]
+- floor: import cdktn and every provider binding the example's targets need, eagerly (every resource
+  module, as any cdktn app loads them), in fresh processes grouped and run the way synth runs its
+  workers; with an empty and with a warm jsii cache. "floor lazy" is the same with trademl's hook.
+- cold / warm: synth of profiles/example.yaml with empty caches / with nothing changed.
+- one desk changed: the first desk's replicas and description edited after the cold synth; each target
+  re-synthesizes that desk's stacks (and what they read from) and reuses the rest. "desk changed/target
+  worst" compares, per target, its job after the edit with its job in a full synth of the same run;
+  "4-target desk change/aws-eks alone" compares the whole edit with synthesizing aws-eks by itself.
+- desk slope: synths with 1, 5 and 20 generated desks, least-squares seconds per desk.
+
+    .venv/bin/python bench/synth_bench.py [--runs 3] [--slope-runs 3]
 """
 
 from __future__ import annotations
@@ -36,7 +46,7 @@ TARGETS_GOAL = {
     "cold/floor": 1.3,
     "warm s": 1.0,
     "desk changed/target worst": 1.0,
-    "desk slope %": 2.0,
+    "desk slope % of cold synth": 2.0,
     "tree RSS GB": 4.0,
 }
 
@@ -239,24 +249,23 @@ def once(work: Path, run: int, slope: bool) -> dict[str, float]:
         f"aws-eks alone {alone.seconds:.1f}s; per target {', '.join(f'{t} {after[t]:.1f}/{whole[t]:.1f}s' for t in whole)}"
     )
 
-    if slope:  # cold, as the goal is stated: each extra desk against the cold synth
+    if slope:
+        # A desk's marginal work does not touch the jsii cache (its bindings are loaded either way), so
+        # the slope is measured with a warm one, where a cold synth's disk-bound extraction cannot drown
+        # it, and is then set against this run's cold synth as the goal states it.
         points = []
         for count in (1, 5, 20):
-            home = work / f"home-desks{count}"
             m = synth(
-                profile_copy(work / f"desks{count}", generated_desks(count)),
-                work / "out",
-                environment(home),
-                None,
+                profile_copy(work / f"desks{count}", generated_desks(count)), work / "out", warm_env, None
             )
-            shutil.rmtree(home, ignore_errors=True)
             points.append((count, m.seconds))
-            say(f"{count} desks, cold {m.seconds:.1f}s")
+            say(f"{count} desks {m.seconds:.1f}s")
         n = len(points)
         mx, my = sum(c for c, _ in points) / n, sum(s for _, s in points) / n
         per_desk = sum((c - mx) * (s - my) for c, s in points) / sum((c - mx) ** 2 for c, _ in points)
         r["per-desk s"] = per_desk
-        r["desk slope %"] = 100 * per_desk / points[0][1]
+        r["desk slope % of cold synth"] = 100 * per_desk / r["cold s"]
+        r["desk slope % of warm-jsii synth"] = 100 * per_desk / points[0][1]
     return r
 
 

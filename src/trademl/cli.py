@@ -93,7 +93,8 @@ def synth(
     cache_dir: Path | None,
     no_cache: bool,
 ) -> None:
-    """Synthesize Terraform JSON for every stack into OUT (atomically); unchanged targets come from the cache."""
+    """Synthesize Terraform JSON for every stack into OUT (atomically). Unchanged targets come from the
+    cache; after a desk edit, only the stacks that changed are re-synthesized."""
     from trademl.synth import SynthError, synthesize
     from trademl.synth.cache import resolve_dir
     from trademl.synth.compiler import stderr_progress

@@ -140,7 +140,10 @@ def test_pr_plans_each_listed_stack_and_keeps_one_comment() -> None:
     build = "\n".join(str(s.get("run", "")) for s in jobs["build"]["steps"])
     for command in ("make test", "trademl synth", "trademl check", "trademl parity"):
         assert command in build
-    assert _steps(jobs["build"])["actions/cache"]["with"]["path"].split() == ["~/.npm", "~/.cache/aws/jsii"]
+    caches = [s["with"] for s in jobs["build"]["steps"] if str(s.get("uses", "")).startswith("actions/cache")]
+    assert [c["path"].split() for c in caches] == [["~/.npm", "~/.cache/aws/jsii"], [".trademl-cache"]]
+    # A new key per commit, restored from the newest: the synth cache is content-addressed.
+    assert "github.sha" in caches[1]["key"] and caches[1]["restore-keys"] == "trademl-synth-${{ runner.os }}-"
     assert _steps(jobs["build"])["actions/setup-python"]["with"]["cache"] == "pip"
     assert "trademl list --json" in jobs["stacks"]["steps"][-1]["run"]
     assert jobs["plan"]["strategy"]["matrix"]["stack"] == "${{ fromJSON(needs.stacks.outputs.stacks) }}"
