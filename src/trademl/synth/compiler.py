@@ -127,10 +127,11 @@ def _incremental(job: Job, now: dict[str, str], previous: Previous | None) -> Jo
     if not dirty or len(dirty) == len(now):
         return job
     try:
-        build = needed_stacks(previous.entry, expand_dirty(previous.entry, dirty))
+        dirty = tuple(sorted(expand_dirty(previous.entry, dirty)))
+        build = tuple(sorted(needed_stacks(previous.entry, frozenset(dirty))))
     except CannotReuseError:
         return job
-    return replace(job, reuse=str(previous.entry), dirty=dirty, weight=len(build))
+    return replace(job, reuse=str(previous.entry), dirty=dirty, build=build, weight=len(build))
 
 
 def _use_node() -> None:

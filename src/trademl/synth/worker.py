@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from trademl.synth.incremental import CannotReuseError, assemble, expand_dirty, needed_stacks
+from trademl.synth.incremental import CannotReuseError, assemble
 
 TARGET_VERSIONS = {"terraform": ">=1.10.0", "opentofu": ">=1.10.0"}
 
@@ -18,8 +18,9 @@ class Job:
     target: str
     profiles: tuple[str, ...]
     outdir: str
-    reuse: str | None = None  # a previous cache entry of this target: re-synthesize `dirty` only
-    dirty: tuple[str, ...] = ()
+    reuse: str | None = None  # a previous cache entry of this target: re-synthesize `dirty` only,
+    dirty: tuple[str, ...] = ()  # building `build` (the dirty stacks and what they read from)
+    build: tuple[str, ...] = ()
     weight: int = 1  # stacks to build: how synth balances targets over its worker processes
 
 
@@ -83,9 +84,9 @@ def _synth(job: Job, outdir: Path, only: frozenset[str] | None = None) -> tuple[
 def _synth_incremental(job: Job, previous: Path) -> tuple[tuple[str, ...], int]:
     """Build the dirty stacks and what they read from into a scratch folder, then assemble the part
     from those and the previous entry; anything that does not check out falls back to a full synth."""
-    dirty = expand_dirty(previous, job.dirty)
+    dirty = frozenset(job.dirty)
     scratch = Path(job.outdir).with_name(Path(job.outdir).name + ".fresh")
-    built = _synth(job, scratch, needed_stacks(previous, dirty))
+    built = _synth(job, scratch, frozenset(job.build))
     if not dirty <= set(built):
         raise CannotReuseError("the plan changed")
     return assemble(previous, scratch, dirty, Path(job.outdir))
