@@ -10,8 +10,8 @@ scenario runs --runs times and min/median/max are printed; ratios use medians.
   workers; with an empty and with a warm jsii cache. "floor lazy" is the same with trademl's hook.
 - cold / warm: synth of profiles/example.yaml with empty caches / with nothing changed.
 - one desk changed: the first desk's replicas and description edited after the cold synth; each target
-  re-synthesizes that desk's stacks (and what they read from) and reuses the rest. "desk changed/target
-  worst" compares, per target, its job after the edit with its job in a full synth of the same run;
+  re-synthesizes that desk's stacks (and what they read from) and reuses the rest. "desk changed/full,
+  <target>" compares that target's job after the edit with its job in a full synth of the same run;
   "4-target desk change/aws-eks alone" compares the whole edit with synthesizing aws-eks by itself.
 - desk slope: synths with 1, 5 and 20 generated desks, least-squares seconds per desk.
 
@@ -45,7 +45,7 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 TARGETS_GOAL = {
     "cold/floor": 1.3,
     "warm s": 1.0,
-    "desk changed/target worst": 1.0,
+    **{f"desk changed/full, {t}": 1.0 for t in ("aws-eks", "aws-ecs", "azure", "gcp")},
     "desk slope % of cold synth": 2.0,
     "tree RSS GB": 4.0,
 }
@@ -241,7 +241,8 @@ def once(work: Path, run: int, slope: bool) -> dict[str, float]:
     say(f"full synth, warm jsii cache, no project cache {full.seconds:.1f}s")
     # Per target, in the same conditions: its work after the desk edit against its whole synth.
     after, whole = job_seconds(desk.output), job_seconds(full.output)
-    r["desk changed/target worst"] = max(after[t] / whole[t] for t in whole)
+    for target in whole:
+        r[f"desk changed/full, {target}"] = after[target] / whole[target]
     alone = synth(base, work / "alone", warm_env, None, "aws-eks")
     r["aws-eks alone s"] = alone.seconds
     r["4-target desk change/aws-eks alone"] = desk.seconds / alone.seconds

@@ -73,7 +73,7 @@ def test_a_platform_edit_moves_every_stack(tmp_path: Path) -> None:
     assert all(before[name] != after[name] for name in before)
 
 
-def test_an_extension_file_edit_moves_that_desk_only(tmp_path: Path) -> None:
+def test_an_extension_file_edit_moves_that_desk_and_the_workloads_layer(tmp_path: Path) -> None:
     path = example(tmp_path, edit=True)
     before = stack_keys(TargetName.AZURE, [(path, load(path))], INPUTS)
     (tmp_path / "ext.py").write_text('"""Edited."""\n')
