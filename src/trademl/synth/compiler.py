@@ -1,4 +1,4 @@
-"""Drive one worker per target in parallel, merge their manifests, and swap the output in atomically."""
+"""Drive the worker processes (one per core), merge their manifests, and swap the output in atomically."""
 
 from __future__ import annotations
 
