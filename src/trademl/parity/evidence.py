@@ -53,6 +53,13 @@ class Proof:
     def fail(self, missing: str) -> Evidence:
         return Evidence(False, tuple(self.resources), dict(self.facts), missing)
 
+    def schedules(self, count: int, want: int, why: str) -> Evidence:
+        """The scheduled-retraining verdict on every cloud: `count` schedules that start a pipeline they
+        may start, against the `want` that training.schedules asks for; `why` names what was missing."""
+        if count < want:
+            return self.fail(f"{count} of {want} schedules start a pipeline they may start; {why}")
+        return self.ok(schedules=count)
+
 
 def truthy(value: object) -> bool:
     return value is True or value in ("true", "Enabled", "ENABLED")

@@ -232,12 +232,9 @@ def scheduled(ctx: Ctx) -> Evidence:
     for trig in index.of_type("azurerm_data_factory_trigger_schedule"):
         if index.targets(trig, "azurerm_data_factory_pipeline"):
             proof.add(trig, index.targets(trig, "azurerm_data_factory_pipeline"))
-    want = len(ctx.profile.training.schedules)
-    if count < want:
-        return proof.fail(
-            f"{count} AML CreateJob schedules under a workspace, training.schedules asks {want}"
-        )
-    return proof.ok(schedules=count)
+    return proof.schedules(
+        count, len(ctx.profile.training.schedules), "no AML CreateJob schedule under a workspace"
+    )
 
 
 def _alerts(index: TargetIndex) -> list[Resource]:

@@ -241,13 +241,8 @@ def scheduled(ctx: Ctx) -> Evidence:
             continue
         count += 1
         proof.add(job, flows, sas, grants)
-    want = len(ctx.profile.training.schedules)
-    if count < want:
-        return proof.fail(
-            f"{count} schedules start a pipeline they may start, training.schedules asks {want}; "
-            f"{why or 'no google_cloud_scheduler_job targets pipelineJobs or a Workflow'}"
-        )
-    return proof.ok(schedules=count)
+    why = why or "no google_cloud_scheduler_job targets pipelineJobs or a Workflow"
+    return proof.schedules(count, len(ctx.profile.training.schedules), why)
 
 
 def drift(ctx: Ctx) -> Evidence:
