@@ -45,3 +45,13 @@ def assert_resource_like(stack_json: dict[str, Any], type_: str, expected: dict[
         if like(body, expected):
             return body
     raise AssertionError(f"no {type_} like {expected}; have {json.dumps(candidates, indent=1)[:2000]}")
+
+
+def sse_kms_keys(stack_json: dict[str, Any]) -> list[Any]:
+    """The KMS key of every SSE-KMS rule on the stack's S3 bucket encryption configurations."""
+    return [
+        rule["apply_server_side_encryption_by_default"].get("kms_master_key_id")
+        for conf in resources(stack_json, "aws_s3_bucket_server_side_encryption_configuration").values()
+        for rule in conf["rule"]
+        if rule["apply_server_side_encryption_by_default"]["sse_algorithm"] == "aws:kms"
+    ]

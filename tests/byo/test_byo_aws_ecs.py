@@ -11,7 +11,7 @@ import pytest
 
 from trademl.model import TargetName
 
-from tfjson import resources, stack
+from tfjson import resources, sse_kms_keys, stack
 
 KEY = "arn:aws:kms:ap-northeast-1:444444444444:key/2234abcd-12ab-34cd-56ef-1234567890ab"
 SUBNETS = [f"subnet-0a1b2c3d4e5f6002{i}" for i in (1, 2, 3)]
@@ -43,13 +43,7 @@ def test_platform_key_is_not_created(out: Path) -> None:
 
 
 def test_stores_encrypt_with_the_adopted_key(out: Path) -> None:
-    sse = resources(layer(out, "foundation"), "aws_s3_bucket_server_side_encryption_configuration")
-    keyed = [
-        rule["apply_server_side_encryption_by_default"].get("kms_master_key_id")
-        for conf in sse.values()
-        for rule in conf["rule"]
-        if rule["apply_server_side_encryption_by_default"]["sse_algorithm"] == "aws:kms"
-    ]
+    keyed = sse_kms_keys(layer(out, "foundation"))
     assert keyed and set(keyed) == {KEY}
 
 
